@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+
+@Module({
+  imports: [WhatsAppModule],
+  controllers: [AuthController],
+  providers: [AuthService],
+  exports: [AuthService],
+})
+export class AuthModule {}

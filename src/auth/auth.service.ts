@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error.js';
+import { AppConfig } from '../config/app-config.js';
+import type { ClientStatus } from '../whatsapp/client-status.js';
+import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+
+export const PAIRING_INSTRUCTIONS = 'WhatsApp -> Linked devices -> Link a device -> Link with phone number instead';
+
+export type PairingCodeAnswer =
+  | { already_authenticated: false; phone_number: string; code: string; instructions: string }
+  | { already_authenticated: true; code: null; status: ClientStatus };
+
+/** Linking the account: status, start, pairing by code, logout. Shared by REST and MCP. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly whatsapp: WhatsAppService,
+    private readonly config: AppConfig,
+  ) {}
+
+  status(): ClientStatus {
+    return this.whatsapp.session().status();
+  }
+
+  /** Starts Chrome if needed; answers once the state has left `starting`, or after the start timeout. */
+  async start(): Promise<ClientStatus> {
+    const session = this.whatsapp.session();
+    await session.startAndSettle(this.config.startTimeoutMs);
+    return session.status();
+  }
+
+  /** `phoneDigits` has passed the phone rule (a bad number never launches Chrome). */
+  async pairingCode(phoneDigits: string): Promise<PairingCodeAnswer> {
+    const session = this.whatsapp.session();
+    let state = session.currentState;
+    if (state !== 'ready') state = await session.startAndSettle(this.config.startTimeoutMs);
+    if (state === 'authenticated' || state === 'ready') {
+      await session.ensureReady();
+      return { already_authenticated: true, code: null, status: session.status() };
+    }
+    if (state === 'stopped') {
+      throw new AppError('start_failed', session.status().last_error ?? 'WhatsApp Web could not be started.', {
+        state,
+      });
+    }
+    const code = await session.requestPairingCode(phoneDigits).catch((error: unknown) => {
+      if (error instanceof AppError) throw error;
+      throw new AppError('whatsapp_error', `WhatsApp Web did not give a pairing code: ${String(error)}`);
+    });
+    return { already_authenticated: false, phone_number: phoneDigits, code, instructions: PAIRING_INSTRUCTIONS };
+  }
+
+  async logout(): Promise<{ ok: true; revoked: boolean }> {
+    const revoked = await this.whatsapp.session().logout();
+    return { ok: true, revoked };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The one vocabulary of domain errors. REST maps codes to HTTP statuses in AppExceptionFilter;
+ * MCP maps them to `isError` tool results. Messages are written for the person or agent reading them.
+ */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'not_on_whatsapp'
+  | 'chat_not_found'
+  | 'not_ready'
+  | 'start_failed'
+  | 'whatsapp_error'
+  | 'browser_unavailable'
+  | 'payload_too_large'
+  | 'internal';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra fields for the error body (e.g. the current state); never request data. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const invalidInput = (message: string): AppError => new AppError('invalid_input', message);

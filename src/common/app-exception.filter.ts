@@ -1,0 +1,80 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppError, type ErrorCode } from './app-error.js';
+import { requestIdOf } from './request-id.js';
+
+/** The one mapping of error codes to HTTP statuses. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  not_found: 404,
+  not_on_whatsapp: 404,
+  chat_not_found: 404,
+  not_ready: 409,
+  payload_too_large: 413,
+  internal: 500,
+  whatsapp_error: 502,
+  start_failed: 503,
+  browser_unavailable: 503,
+};
+
+const CODE_FOR_STATUS: Record<number, ErrorCode> = { 400: 'invalid_input', 404: 'not_found', 413: 'payload_too_large' };
+
+export interface ErrorBody {
+  ok: false;
+  error: { code: string; message: string; [detail: string]: unknown };
+}
+
+/** Errors raised by the JSON body parser before any route runs (Nest wraps them as the cause). */
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+
+const isBodyParserError = (error: unknown): error is BodyParserError =>
+  typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' &&
+  typeof (error as BodyParserError).status === 'number';
+
+/**
+ * Every failure leaves as `{ ok: false, error: { code, message, ... } }`. Bad input is never a 500;
+ * a 500 is a bug: it is logged with the request id, and the client gets the id, not the stack.
+ */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<Request>();
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.toHttp(exception, request);
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+
+  private toHttp(exception: unknown, request: Request): { status: number; body: ErrorBody } {
+    const answer = (status: number, code: string, message: string, details?: Record<string, unknown>) => ({
+      status,
+      body: { ok: false as const, error: { code, message, ...details } },
+    });
+    if (exception instanceof AppError) {
+      return answer(HTTP_STATUS[exception.code], exception.code, exception.message, exception.details);
+    }
+    const cause = exception instanceof HttpException ? exception.cause : exception;
+    if (isBodyParserError(cause) && cause.status < 500) {
+      if (cause.type === 'entity.too.large') return answer(413, 'payload_too_large', 'Request body is larger than 1 MiB');
+      if (cause.type === 'entity.parse.failed') return answer(400, 'invalid_input', `Malformed JSON body: ${cause.message}`);
+      return answer(cause.status, 'invalid_input', `Unreadable request body: ${cause.message}`);
+    }
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      const status = exception.getStatus();
+      const message = status === 404 ? `Cannot ${request.method} ${request.path}` : exception.message;
+      return answer(status, CODE_FOR_STATUS[status] ?? 'http_error', message);
+    }
+    const requestId = requestIdOf(request);
+    this.logger.error(
+      `Unexpected error on ${request.method} ${request.path} (request ${requestId})`,
+      exception instanceof Error ? exception.stack : String(exception),
+    );
+    return answer(500, 'internal', `Internal error (request id ${requestId})`, { request_id: requestId });
+  }
+}

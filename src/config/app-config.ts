@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * Typed, validated configuration. Built once at boot from the environment; a bad value stops the
+ * process with a message that names the variable (see ConfigError).
+ */
+export class AppConfig {
+  readonly host!: string;
+  readonly port!: number;
+  /** Absolute base folder of saved sessions; the session itself is `<authDir>/session-default`. */
+  readonly authDir!: string;
+  /** Chrome/Chromium binary, or null when none was configured or found. */
+  readonly chromeExecutable!: string | null;
+  /** Every path looked at to find Chrome, in order (for the browser_unavailable message). */
+  readonly chromeCandidates!: string[];
+  readonly headless!: boolean;
+  /** Extra Chrome flags from WHATSAPP_CHROME_ARGS. */
+  readonly chromeArgs!: string[];
+  readonly webVersion!: string | null;
+  readonly webCacheDir!: string | null;
+  readonly startTimeoutMs!: number;
+  readonly readyTimeoutMs!: number;
+  /** Print each new QR to the terminal (stderr) for scanning from the logs. */
+  readonly terminalQr!: boolean;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${env[name]}")`);
+}
+
+/** Where Chrome or Chromium usually lives, tried in order when WHATSAPP_CHROME_EXECUTABLE is unset. */
+export function chromeCandidates(env: Env): string[] {
+  const fromPuppeteer = text(env, 'PUPPETEER_EXECUTABLE_PATH');
+  const localAppData = text(env, 'LOCALAPPDATA');
+  return [
+    ...(fromPuppeteer ? [fromPuppeteer] : []),
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+    ...(localAppData ? [`${localAppData}\\Google\\Chrome\\Application\\chrome.exe`] : []),
+  ];
+}
+
+export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
+  const configuredChrome = text(env, 'WHATSAPP_CHROME_EXECUTABLE');
+  const candidates = configuredChrome ? [configuredChrome] : chromeCandidates(env);
+  const webCacheDir = text(env, 'WHATSAPP_WEB_CACHE_DIR');
+  return new AppConfig({
+    host: text(env, 'WHATSAPP_MCP_HOST') ?? '127.0.0.1',
+    port: integer(env, 'WHATSAPP_MCP_PORT', 8790, 0, 65535),
+    authDir: resolve(cwd, text(env, 'WHATSAPP_AUTH_DIR') ?? '.wwebjs_auth'),
+    // A configured path is reported as given even when missing, so the status and the
+    // browser_unavailable error can name it.
+    chromeExecutable: configuredChrome ?? candidates.find((path) => existsSync(path)) ?? null,
+    chromeCandidates: candidates,
+    headless: boolean(env, 'WHATSAPP_HEADLESS', true),
+    chromeArgs: text(env, 'WHATSAPP_CHROME_ARGS')?.split(/\s+/) ?? [],
+    webVersion: text(env, 'WHATSAPP_WEB_VERSION') ?? null,
+    webCacheDir: webCacheDir ? resolve(cwd, webCacheDir) : null,
+    startTimeoutMs: integer(env, 'WHATSAPP_START_TIMEOUT_MS', 30_000, 1, 600_000),
+    readyTimeoutMs: integer(env, 'WHATSAPP_READY_TIMEOUT_MS', 30_000, 1, 600_000),
+    terminalQr: boolean(env, 'WHATSAPP_TERMINAL_QR', true),
+  });
+}

@@ -1,0 +1,36 @@
+import type { AddressInfo } from 'node:net';
+import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AppConfig } from '../config/app-config.js';
+import type { ClientStatus } from '../whatsapp/client-status.js';
+import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+
+export const SERVICE_NAME = 'whatsapp-mcp-api';
+
+export interface HealthAnswer {
+  ok: true;
+  name: string;
+  mcp: string;
+  status: ClientStatus;
+}
+
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly whatsapp: WhatsAppService,
+    private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  health(): HealthAnswer {
+    return { ok: true, name: SERVICE_NAME, mcp: this.mcpUrl(), status: this.whatsapp.session().status() };
+  }
+
+  /** The MCP address as clients reach it: the configured host and the port actually listened on. */
+  private mcpUrl(): string {
+    const address = this.adapterHost.httpAdapter?.getHttpServer()?.address() as AddressInfo | string | null;
+    const port = address && typeof address === 'object' ? address.port : this.config.port;
+    const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
+    return `http://${host}:${port}/mcp`;
+  }
+}

@@ -1,0 +1,18 @@
+import type { AccountInfo } from './whatsapp-client.port.js';
+
+/** The contract's seven client states. */
+export const CLIENT_STATES = ['stopped', 'starting', 'qr', 'authenticated', 'ready', 'auth_failure', 'disconnected'] as const;
+export type ClientState = (typeof CLIENT_STATES)[number];
+
+/** The contract's status object (GET /api/status, and inside other answers). */
+export interface ClientStatus {
+  state: ClientState;
+  ready: boolean;
+  authenticated: boolean;
+  auth_dir: string;
+  chrome_executable: string | null;
+  headless: boolean;
+  has_qr: boolean;
+  last_error: string | null;
+  account: AccountInfo | null;
+}

@@ -1,0 +1,186 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import puppeteer, { type Browser } from 'puppeteer';
+import wwebjs from 'whatsapp-web.js';
+import {
+  type AccountInfo,
+  type ChatSummary,
+  type ClientLaunchOptions,
+  type MessageSummary,
+  type SentMessage,
+  type WhatsAppClient,
+  WhatsAppClientFactory,
+} from './whatsapp-client.port.js';
+
+const { Client, LocalAuth } = wwebjs;
+type LibClient = InstanceType<typeof Client>;
+type LibChat = Awaited<ReturnType<LibClient['getChats']>>[number];
+type LibMessage = Awaited<ReturnType<LibClient['sendMessage']>>;
+
+const FORWARDED_EVENTS = ['qr', 'authenticated', 'ready', 'auth_failure', 'disconnected', 'change_state'] as const;
+const CLOSE_TIMEOUT_MS = 5_000;
+
+export function toMessageSummary(message: LibMessage): MessageSummary {
+  return {
+    id: message.id._serialized,
+    from: message.from,
+    to: message.to,
+    author: message.author ?? null,
+    from_me: message.fromMe,
+    type: message.type,
+    body: message.body ?? '',
+    timestamp: message.timestamp,
+    has_media: message.hasMedia,
+  };
+}
+
+export function toChatSummary(chat: LibChat): ChatSummary {
+  return {
+    id: chat.id._serialized,
+    name: chat.name ?? '',
+    is_group: chat.isGroup,
+    is_read_only: Boolean(chat.isReadOnly),
+    unread_count: chat.unreadCount ?? 0,
+    timestamp: chat.timestamp ?? 0,
+    archived: Boolean(chat.archived),
+    pinned: Boolean(chat.pinned),
+    muted: Boolean(chat.isMuted),
+    last_message: chat.lastMessage ? toMessageSummary(chat.lastMessage) : null,
+  };
+}
+
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> =>
+  Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
+
+/**
+ * The one place that knows whatsapp-web.js. We launch Chrome ourselves and hand the library a
+ * connection to it: that way we own the process (its id, its exit, killing it when a start is
+ * abandoned half-way), which the library does not expose until its own initialize() has finished.
+ */
+class WwebjsClient extends EventEmitter implements WhatsAppClient {
+  private browser: Browser | null = null;
+  private launching: Promise<unknown> | null = null;
+  private lib: LibClient | null = null;
+  private destroyed = false;
+
+  constructor(private readonly options: ClientLaunchOptions) {
+    super();
+  }
+
+  async initialize(): Promise<void> {
+    const { authDir, clientId, chromeExecutable, headless, chromeArgs, webVersion, webCacheDir } = this.options;
+    const userDataDir = join(authDir, `session-${clientId}`);
+    const auth = new LocalAuth({ clientId, dataPath: authDir });
+    const launching = puppeteer.launch({
+      executablePath: chromeExecutable,
+      headless,
+      userDataDir,
+      args: [...chromeArgs, '--disable-blink-features=AutomationControlled'],
+      defaultViewport: null,
+      // The server shuts Chrome down itself (beforeApplicationShutdown), waiting for it to exit.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    this.launching = launching.catch(() => undefined);
+    const browser = await launching;
+    this.browser = browser;
+    if (this.destroyed) {
+      await this.closeBrowser();
+      throw new Error('the start was cancelled');
+    }
+    const lib = new Client({
+      authStrategy: auth,
+      puppeteer: { browserWSEndpoint: browser.wsEndpoint(), userDataDir },
+      ...(webVersion ? { webVersion } : {}),
+      ...(webVersion || webCacheDir ? { webVersionCache: { type: 'local', ...(webCacheDir ? { path: webCacheDir } : {}) } } : {}),
+    });
+    this.lib = lib;
+    for (const event of FORWARDED_EVENTS) {
+      lib.on(event, (...args: unknown[]) => {
+        if (!this.destroyed) this.emit(event, ...args);
+      });
+    }
+    await lib.initialize();
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+    // A Chrome still being launched would otherwise appear after we returned, and keep the profile.
+    await this.launching;
+    await withTimeout(this.lib?.destroy().catch(() => undefined) ?? Promise.resolve(), CLOSE_TIMEOUT_MS);
+    await this.closeBrowser();
+  }
+
+  async logout(): Promise<void> {
+    await this.requireLib().logout();
+  }
+
+  requestPairingCode(phoneDigits: string, showNotification: boolean, intervalMs: number): Promise<string> {
+    return this.requireLib().requestPairingCode(phoneDigits, showNotification, intervalMs);
+  }
+
+  async getNumberId(phoneDigits: string): Promise<string | null> {
+    const wid = await this.requireLib().getNumberId(phoneDigits);
+    return wid ? wid._serialized : null;
+  }
+
+  async sendText(chatId: string, text: string): Promise<SentMessage> {
+    const message = await this.requireLib().sendMessage(chatId, text);
+    return { id: message.id._serialized, timestamp: message.timestamp };
+  }
+
+  async getChats(limit: number): Promise<ChatSummary[]> {
+    const chats = await this.requireLib().getChats();
+    return chats
+      .sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))
+      .slice(0, limit)
+      .map(toChatSummary);
+  }
+
+  async getChatMessages(chatId: string, limit: number): Promise<{ chat: ChatSummary; messages: MessageSummary[] } | null> {
+    const chat = await this.requireLib().getChatById(chatId);
+    if (!chat) return null;
+    const messages = await chat.fetchMessages({ limit });
+    return { chat: toChatSummary(chat), messages: messages.map(toMessageSummary) };
+  }
+
+  account(): AccountInfo | null {
+    const info = this.lib?.info;
+    if (!info) return null;
+    return { wid: info.wid._serialized, pushname: info.pushname ?? '', platform: info.platform ?? '' };
+  }
+
+  private requireLib(): LibClient {
+    if (!this.lib || this.destroyed) throw new Error('the WhatsApp client is not running');
+    return this.lib;
+  }
+
+  /** Closes Chrome politely, then kills its process group if it has not exited in time. */
+  private async closeBrowser(): Promise<void> {
+    const browser = this.browser;
+    if (!browser) return;
+    const chrome = browser.process();
+    if (chrome && chrome.exitCode === null && chrome.signalCode === null) {
+      const exited = new Promise<void>((resolve) => chrome.once('exit', () => resolve()));
+      await withTimeout(browser.close().catch(() => undefined), CLOSE_TIMEOUT_MS);
+      if (chrome.exitCode === null && chrome.signalCode === null) {
+        // Puppeteer starts Chrome in its own process group: kill the whole tree.
+        try {
+          process.kill(-chrome.pid!, 'SIGKILL');
+        } catch {
+          chrome.kill('SIGKILL');
+        }
+      }
+      await withTimeout(exited, CLOSE_TIMEOUT_MS);
+    }
+  }
+}
+
+@Injectable()
+export class WwebjsClientFactory extends WhatsAppClientFactory {
+  create(options: ClientLaunchOptions): WhatsAppClient {
+    return new WwebjsClient(options);
+  }
+}

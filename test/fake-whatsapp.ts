@@ -1,0 +1,167 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type AccountInfo,
+  type ChatSummary,
+  type ClientLaunchOptions,
+  type MessageSummary,
+  type SentMessage,
+  type WhatsAppClient,
+  WhatsAppClientFactory,
+} from '../src/whatsapp/whatsapp-client.port.js';
+
+/**
+ * How a fake client's initialize() behaves, like the library does:
+ * - `qr`: unpaired; emits a QR, then resolves (a scan is driven with `scan()`);
+ * - `saved`: a saved session; resolves, then authenticated → ready;
+ * - `reject`: Chrome launched but WhatsApp Web unreachable; rejects;
+ * - `hang`: never settles until destroyed.
+ */
+export type StartMode = 'qr' | 'saved' | 'reject' | 'hang';
+
+export const FAKE_ACCOUNT: AccountInfo = { wid: '15550001111@c.us', pushname: 'Fake Owner', platform: 'android' };
+
+export function fakeMessage(chatId: string, n: number, overrides: Partial<MessageSummary> = {}): MessageSummary {
+  return {
+    id: `false_${chatId}_MSG${n}`,
+    from: chatId,
+    to: FAKE_ACCOUNT.wid,
+    author: null,
+    from_me: false,
+    type: 'chat',
+    body: `message ${n}`,
+    timestamp: 1_700_000_000 + n,
+    has_media: false,
+    ...overrides,
+  };
+}
+
+export function fakeChat(id: string, timestamp: number, overrides: Partial<ChatSummary> = {}): ChatSummary {
+  return {
+    id,
+    name: `Chat ${id}`,
+    is_group: id.endsWith('@g.us'),
+    is_read_only: false,
+    unread_count: 0,
+    timestamp,
+    archived: false,
+    pinned: false,
+    muted: false,
+    last_message: null,
+    ...overrides,
+  };
+}
+
+export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
+  destroyed = 0;
+  loggedOut = 0;
+  private linked = false;
+  private settle: ((error?: Error) => void) | null = null;
+
+  constructor(
+    private readonly world: FakeWhatsApp,
+    readonly options: ClientLaunchOptions,
+  ) {
+    super();
+  }
+
+  get sessionDir(): string {
+    return join(this.options.authDir, `session-${this.options.clientId}`);
+  }
+
+  async initialize(): Promise<void> {
+    // LocalAuth creates the profile folder before Chrome starts.
+    mkdirSync(this.sessionDir, { recursive: true });
+    switch (this.world.startMode) {
+      case 'reject':
+        throw new Error('net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/');
+      case 'hang':
+        return new Promise((resolve, reject) => {
+          this.settle = (error) => (error ? reject(error) : resolve());
+        });
+      case 'saved':
+        this.emit('authenticated');
+        setImmediate(() => this.becomeReady());
+        return;
+      case 'qr':
+        this.emit('qr', 'fake-qr-1');
+        return;
+    }
+  }
+
+  /** The phone scans the QR (or enters the code): authenticated, then ready. */
+  scan(): void {
+    this.emit('authenticated');
+    this.becomeReady();
+  }
+
+  becomeReady(): void {
+    this.linked = true;
+    this.emit('ready');
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyed++;
+    this.settle?.(new Error('Target closed'));
+  }
+
+  async logout(): Promise<void> {
+    this.loggedOut++;
+    rmSync(this.sessionDir, { recursive: true, force: true });
+  }
+
+  async requestPairingCode(phoneDigits: string): Promise<string> {
+    this.world.pairingRequests.push(phoneDigits);
+    return this.world.pairingCode;
+  }
+
+  async getNumberId(phoneDigits: string): Promise<string | null> {
+    return this.world.unregistered.has(phoneDigits) ? null : `${phoneDigits}@c.us`;
+  }
+
+  async sendText(chatId: string, text: string): Promise<SentMessage> {
+    if (this.world.failSends) throw new Error('Evaluation failed: send failed');
+    this.world.sent.push({ chatId, text });
+    return { id: `true_${chatId}_SENT${this.world.sent.length}`, timestamp: 1_700_000_500 };
+  }
+
+  async getChats(limit: number): Promise<ChatSummary[]> {
+    return [...this.world.chats].sort((a, b) => b.timestamp - a.timestamp).slice(0, limit);
+  }
+
+  async getChatMessages(chatId: string, limit: number) {
+    const chat = this.world.chats.find((c) => c.id === chatId);
+    if (!chat) return null;
+    return { chat, messages: (this.world.messages.get(chatId) ?? []).slice(-limit) };
+  }
+
+  account(): AccountInfo | null {
+    return this.linked ? FAKE_ACCOUNT : null;
+  }
+}
+
+/** A fake of our port: the "world" behind every client it creates, and what they did. */
+export class FakeWhatsApp extends WhatsAppClientFactory {
+  readonly clients: FakeWhatsAppClient[] = [];
+  startMode: StartMode = 'qr';
+  pairingCode = 'ABCD1234';
+  readonly pairingRequests: string[] = [];
+  readonly unregistered = new Set<string>();
+  readonly sent: { chatId: string; text: string }[] = [];
+  failSends = false;
+  chats: ChatSummary[] = [];
+  readonly messages = new Map<string, MessageSummary[]>();
+
+  create(options: ClientLaunchOptions): FakeWhatsAppClient {
+    const client = new FakeWhatsAppClient(this, options);
+    this.clients.push(client);
+    return client;
+  }
+
+  get current(): FakeWhatsAppClient {
+    const client = this.clients.at(-1);
+    if (!client) throw new Error('no client was created');
+    return client;
+  }
+}
