@@ -23,6 +23,10 @@ export class AppConfig {
   readonly readyTimeoutMs!: number;
   /** Print each new QR to the terminal (stderr) for scanning from the logs. */
   readonly terminalQr!: boolean;
+  /** MCP over HTTP: an idle session is closed after this long. */
+  readonly mcpSessionIdleMs!: number;
+  /** MCP over HTTP: at most this many open sessions; `initialize` beyond it is refused with 503. */
+  readonly mcpMaxSessions!: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -100,5 +104,7 @@ export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd(
     startTimeoutMs: integer(env, 'WHATSAPP_START_TIMEOUT_MS', 30_000, 1, 600_000),
     readyTimeoutMs: integer(env, 'WHATSAPP_READY_TIMEOUT_MS', 30_000, 1, 600_000),
     terminalQr: boolean(env, 'WHATSAPP_TERMINAL_QR', true),
+    mcpSessionIdleMs: integer(env, 'WHATSAPP_MCP_SESSION_IDLE_MS', 30 * 60_000, 1, 7 * 24 * 3_600_000),
+    mcpMaxSessions: integer(env, 'WHATSAPP_MCP_MAX_SESSIONS', 1_000, 1, 1_000_000),
   });
 }
