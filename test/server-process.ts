@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process wrote so far, stdout and stderr. */
+  output(): string;
+  /**
+   * Sends a signal to the process group (npm and the server it runs) and waits for the started
+   * command to exit; returns how it exited.
+   */
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
+}
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+/**
+ * Starts the server the way the README says (`npm start` by default) on a free port
+ * (WHATSAPP_MCP_PORT=0) and resolves with its address once it logs that it is listening.
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  command: string[] = ['npm', 'start', '--silent'],
+  timeoutMs = 60_000,
+): Promise<ServerProcess> {
+  const child = spawn(command[0], command.slice(1), {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      WHATSAPP_MCP_PORT: '0',
+      WHATSAPP_AUTH_DIR: mkdtempSync(join(tmpdir(), 'wa-proc-')),
+      WHATSAPP_TERMINAL_QR: 'false',
+      NO_COLOR: '1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stop() reaches the server behind `npm start` too.
+    detached: true,
+  });
+  let output = '';
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }) as Exit);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = output.match(/Listening on (http:\/\/\S+?:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code ?? signal} before listening:\n${output}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output: () => output,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, signal);
+      return exited;
+    },
+  };
+}
