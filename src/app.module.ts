@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { QrModule } from './qr/qr.module.js';
 
 @Module({
-  imports: [ConfigModule, HealthModule, AuthModule, MessagingModule, QrModule],
+  imports: [ConfigModule, HealthModule, AuthModule, MessagingModule, QrModule, McpModule],
 })
 export class AppModule {}

@@ -1,20 +1,40 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { format } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { APP_OPTIONS, configureApp } from './app.setup.js';
+import { StderrLogger } from './common/stderr-logger.js';
 import { AppConfig, ConfigError, loadAppConfig } from './config/app-config.js';
+import { serveStdio } from './mcp/mcp-stdio.js';
+
+async function bootstrapHttp(): Promise<void> {
+  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule, APP_OPTIONS));
+  const config = app.get(AppConfig);
+  await app.listen(config.port, config.host);
+  new Logger('Bootstrap').log(`Listening on ${await app.getUrl()} (MCP at /mcp, QR page at /qr)`);
+}
+
+/** `--stdio`: the MCP tools over stdin/stdout, no HTTP server. stdout carries MCP messages only. */
+async function bootstrapStdio(): Promise<void> {
+  // A dependency that logs with console.log/info/debug must not corrupt the protocol stream.
+  const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+  console.log = console.info = console.debug = toStderr;
+  const app = await NestFactory.createApplicationContext(AppModule, {
+    logger: new StderrLogger({ colors: process.stderr.isTTY }),
+  });
+  app.enableShutdownHooks();
+  await serveStdio(app);
+  new Logger('Bootstrap').log('MCP server on stdio (logs on stderr)');
+}
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   // Validate before Nest boots, so a bad variable stops the process with one clear line.
   loadAppConfig();
-  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule, APP_OPTIONS));
-  const config = app.get(AppConfig);
-  await app.listen(config.port, config.host);
-  new Logger('Bootstrap').log(`Listening on ${await app.getUrl()} (MCP at /mcp, QR page at /qr)`);
+  await (process.argv.includes('--stdio') ? bootstrapStdio() : bootstrapHttp());
 }
 
 bootstrap().catch((error: unknown) => {

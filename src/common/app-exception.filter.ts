@@ -35,6 +35,26 @@ const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' &&
   typeof (error as BodyParserError).status === 'number';
 
+const isParseFailure = (exception: unknown): boolean => {
+  const cause = exception instanceof HttpException ? exception.cause : exception;
+  return isBodyParserError(cause) && cause.type === 'entity.parse.failed';
+};
+
+const isMcpPath = (path: string): boolean => path === '/mcp' || path === '/mcp/';
+
+/**
+ * MCP clients read JSON-RPC, also when the request failed before reaching the MCP controller
+ * (malformed JSON, body too large): same status, the error as a JSON-RPC error (-32700 for a body
+ * that is not JSON, as the spec says; -32000 otherwise, as the SDK's transport answers).
+ */
+function toJsonRpcError({ error }: ErrorBody, parseFailed: boolean): object {
+  return {
+    jsonrpc: '2.0',
+    error: { code: parseFailed ? -32700 : -32000, message: parseFailed ? `Parse error: ${error.message}` : error.message },
+    id: null,
+  };
+}
+
 /**
  * Every failure leaves as `{ ok: false, error: { code, message, ... } }`. Bad input is never a 500;
  * a 500 is a bug: it is logged with the request id, and the client gets the id, not the stack.
@@ -48,7 +68,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toHttp(exception, request);
     if (response.headersSent) return;
-    response.status(status).json(body);
+    response.status(status).json(isMcpPath(request.path) ? toJsonRpcError(body, isParseFailure(exception)) : body);
   }
 
   private toHttp(exception: unknown, request: Request): { status: number; body: ErrorBody } {

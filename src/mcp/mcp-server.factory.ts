@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { Injectable } from '@nestjs/common';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { SERVICE_NAME } from '../health/health.service.js';
+import { MCP_INSTRUCTIONS, McpTools } from './mcp-tools.js';
+
+/** src/mcp and dist/mcp both sit two levels below the package root. */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * Builds one MCP server per connection (an HTTP session, a one-shot HTTP request, or stdio): since
+ * SDK 1.26 a server serves a single transport.
+ *
+ * The SDK's low-level `Server` rather than `McpServer.registerTool`: McpServer validates arguments
+ * with zod before our handler runs and answers a refusal with its own text ("Input validation
+ * error: ..."), and derives the advertised schema from zod. Here the advertised JSON Schemas are
+ * the contract's, written once (mcp-schemas.ts), and the only validation is the REST DTOs', so
+ * `invalid_input` and the original texts reach the agent unchanged. Protocol, negotiation and
+ * transports remain the SDK's.
+ */
+@Injectable()
+export class McpServerFactory {
+  constructor(private readonly tools: McpTools) {}
+
+  create(): Server {
+    const server = new Server(
+      { name: SERVICE_NAME, title: 'WhatsApp (linked device)', version: VERSION },
+      { capabilities: { tools: {} }, instructions: MCP_INSTRUCTIONS },
+    );
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.list() }));
+    server.setRequestHandler(CallToolRequestSchema, (request) =>
+      this.tools.call(request.params.name, request.params.arguments),
+    );
+    return server;
+  }
+}

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AppError } from '../common/app-error.js';
+import type { ErrorBody } from '../common/app-exception.filter.js';
+
+const logger = new Logger('MCP');
+
+/** A tool's answer: the REST answer as structured content, and the same JSON as text (where the original's clients read it). */
+export function toolSuccess(answer: object): CallToolResult {
+  return {
+    content: [{ type: 'text', text: JSON.stringify(answer) }],
+    structuredContent: answer as Record<string, unknown>,
+  };
+}
+
+/**
+ * The one mapping of our errors to MCP: every failure of a tool is an `isError` result whose text is
+ * the REST error body, so an agent sees the same code and message as a REST client.
+ *
+ * No `structuredContent` here: the SDK's Client (1.32, `callTool`) validates structuredContent
+ * against the tool's outputSchema even when `isError` is set, so an error body there would be
+ * refused unless every outputSchema also admitted error bodies, which would blur the schema.
+ * An unexpected error is a bug: it is logged with an id and the agent gets the id, never the stack.
+ */
+export function toolError(error: unknown): CallToolResult {
+  let body: ErrorBody;
+  if (error instanceof AppError) {
+    body = { ok: false, error: { code: error.code, message: error.message, ...error.details } };
+  } else {
+    const errorId = randomUUID();
+    logger.error(`Unexpected error in an MCP tool (error id ${errorId})`, error instanceof Error ? error.stack : String(error));
+    body = { ok: false, error: { code: 'internal', message: `Internal error (error id ${errorId})`, error_id: errorId } };
+  }
+  return { content: [{ type: 'text', text: JSON.stringify(body) }], isError: true };
+}
