@@ -11,5 +11,6 @@ export default {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...base, displayName: 'chromium', testMatch: ['<rootDir>/test/chromium/**/*.chromium-spec.ts'] },
   ],
 };

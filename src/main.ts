@@ -37,6 +37,12 @@ async function bootstrap(): Promise<void> {
   await (process.argv.includes('--stdio') ? bootstrapStdio() : bootstrapHttp());
 }
 
+// whatsapp-web.js fires some page work without awaiting it (e.g. after an unlink, or when it
+// destroys itself on CONFLICT); a rejection there must not take the whole server down.
+process.on('unhandledRejection', (reason: unknown) => {
+  new Logger('Process').error(`Unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
+});
+
 bootstrap().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);

@@ -139,6 +139,10 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
   account(): AccountInfo | null {
     return this.linked ? FAKE_ACCOUNT : null;
   }
+
+  browserPid(): number | null {
+    return null;
+  }
 }
 
 /** A fake of our port: the "world" behind every client it creates, and what they did. */

@@ -23,6 +23,13 @@ export class AppConfig {
   readonly readyTimeoutMs!: number;
   /** Print each new QR to the terminal (stderr) for scanning from the logs. */
   readonly terminalQr!: boolean;
+  /** Start Chrome at boot: `auto` when a linked session is saved, `always`, or `never`. */
+  readonly autoStart!: AutoStart;
+  /** A start (or a reconnection) stuck this long counts as a failure and is recovered. */
+  readonly startStuckMs!: number;
+  /** Automatic restarts back off from min to max (doubling, with jitter). */
+  readonly restartMinMs!: number;
+  readonly restartMaxMs!: number;
   /** MCP over HTTP: an idle session is closed after this long. */
   readonly mcpSessionIdleMs!: number;
   /** MCP over HTTP: at most this many open sessions; `initialize` beyond it is refused with 503. */
@@ -32,6 +39,9 @@ export class AppConfig {
     Object.assign(this, values);
   }
 }
+
+export const AUTO_START_MODES = ['auto', 'always', 'never'] as const;
+export type AutoStart = (typeof AUTO_START_MODES)[number];
 
 export class ConfigError extends Error {
   constructor(
@@ -67,6 +77,21 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got "${env[name]}")`);
 }
 
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(name, `must be one of ${choices.join(', ')} (got "${env[name]}")`);
+}
+
+/**
+ * Splits WHATSAPP_CHROME_ARGS on white space; double or single quotes keep a value with spaces in
+ * one flag: `--host-resolver-rules="MAP * ~NOTFOUND" --lang=en`.
+ */
+export function splitFlags(value: string): string[] {
+  return (value.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []).map((flag) => flag.replace(/"([^"]*)"|'([^']*)'/g, '$1$2'));
+}
+
 /** Where Chrome or Chromium usually lives, tried in order when WHATSAPP_CHROME_EXECUTABLE is unset. */
 export function chromeCandidates(env: Env): string[] {
   const fromPuppeteer = text(env, 'PUPPETEER_EXECUTABLE_PATH');
@@ -98,12 +123,16 @@ export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd(
     chromeExecutable: configuredChrome ?? candidates.find((path) => existsSync(path)) ?? null,
     chromeCandidates: candidates,
     headless: boolean(env, 'WHATSAPP_HEADLESS', true),
-    chromeArgs: text(env, 'WHATSAPP_CHROME_ARGS')?.split(/\s+/) ?? [],
+    chromeArgs: splitFlags(text(env, 'WHATSAPP_CHROME_ARGS') ?? ''),
     webVersion: text(env, 'WHATSAPP_WEB_VERSION') ?? null,
     webCacheDir: webCacheDir ? resolve(cwd, webCacheDir) : null,
     startTimeoutMs: integer(env, 'WHATSAPP_START_TIMEOUT_MS', 30_000, 1, 600_000),
     readyTimeoutMs: integer(env, 'WHATSAPP_READY_TIMEOUT_MS', 30_000, 1, 600_000),
     terminalQr: boolean(env, 'WHATSAPP_TERMINAL_QR', true),
+    autoStart: oneOf(env, 'WHATSAPP_AUTO_START', AUTO_START_MODES, 'auto'),
+    startStuckMs: integer(env, 'WHATSAPP_START_STUCK_MS', 120_000, 1, 3_600_000),
+    restartMinMs: integer(env, 'WHATSAPP_RESTART_MIN_MS', 1_000, 1, 3_600_000),
+    restartMaxMs: integer(env, 'WHATSAPP_RESTART_MAX_MS', 60_000, 1, 3_600_000),
     mcpSessionIdleMs: integer(env, 'WHATSAPP_MCP_SESSION_IDLE_MS', 30 * 60_000, 1, 7 * 24 * 3_600_000),
     mcpMaxSessions: integer(env, 'WHATSAPP_MCP_MAX_SESSIONS', 1_000, 1, 1_000_000),
   });

@@ -15,4 +15,12 @@ export interface ClientStatus {
   has_qr: boolean;
   last_error: string | null;
   account: AccountInfo | null;
+  /** Added to the contract: a linked session is saved on disk (restarts and boot reconnect use it). */
+  session_saved: boolean;
+  /** When the current state began (ISO 8601). */
+  since: string;
+  /** Automatic restarts since the server started. */
+  restarts: number;
+  /** When the next automatic restart is due (ISO 8601), or null. */
+  next_restart_at: string | null;
 }

@@ -54,7 +54,12 @@ export interface SentMessage {
   timestamp: number;
 }
 
-/** Events a client emits; `disconnected` carries the library's reason (LOGOUT, UNPAIRED, CONFLICT, ...). */
+/**
+ * Events a client emits. `disconnected` carries the library's reason (`LOGOUT`, or a WhatsApp Web
+ * state such as `UNPAIRED` or `CONFLICT`) or the browser side's: `BROWSER_CLOSED` (Chrome exited,
+ * crashed, or the connection to it was lost), `PAGE_CRASHED`, `PAGE_CLOSED`. It is emitted at
+ * most once per client, and never after destroy().
+ */
 export interface ClientEventMap {
   qr: [qr: string];
   authenticated: [];
@@ -84,6 +89,8 @@ export interface WhatsAppClient {
   getChatMessages(chatId: string, limit: number): Promise<{ chat: ChatSummary; messages: MessageSummary[] } | null>;
   /** The linked account, once ready. */
   account(): AccountInfo | null;
+  /** The id of the Chrome process, while it runs. */
+  browserPid(): number | null;
 }
 
 /** The DI token: creates one client per start (a destroyed client is never reused). */

@@ -61,7 +61,11 @@ describe('WhatsAppSession state machine', () => {
     client.emit('disconnected', 'CONFLICT');
     await expect(reached('disconnected')).resolves.toBe('disconnected');
     expect(client.destroyed).toBe(1);
-    expect(session.status()).toMatchObject({ account: null, ready: false, last_error: 'Disconnected from WhatsApp: CONFLICT' });
+    expect(session.status()).toMatchObject({
+      account: null,
+      ready: false,
+      last_error: 'Disconnected: WhatsApp Web was opened elsewhere with this session (CONFLICT)',
+    });
   });
 
   it('initialize() rejecting → destroy called, stopped with last_error, and a later start retries', async () => {

@@ -1,16 +1,20 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { ClientState, ClientStatus } from './client-status.js';
-import type { AccountInfo, WhatsAppClient, WhatsAppClientFactory } from './whatsapp-client.port.js';
 import { chromeFlags } from './chrome-flags.js';
+import type { ClientState, ClientStatus } from './client-status.js';
+import { notReadyError } from './not-ready.js';
+import { recoveryFor, restartDelay, STALLED_CONNECTION_STATES } from './recovery-policy.js';
 import { printQrToTerminal } from './terminal-qr.js';
+import type { AccountInfo, WhatsAppClient, WhatsAppClientFactory } from './whatsapp-client.port.js';
 
 const LOADING: ReadonlySet<ClientState> = new Set(['starting', 'authenticated']);
+/** Written into the profile once the device is linked: a folder without it was never paired. */
+export const LINKED_MARKER = 'whatsapp-mcp-api.linked.json';
 
 interface Snapshot {
   qr: string | null;
@@ -21,14 +25,22 @@ interface Snapshot {
 /**
  * One linked account (`default` today) and its state machine. `transition` is the only place that
  * changes the state; every change is logged once and announced on `changes` so callers can wait
- * for a state instead of polling.
+ * for a state instead of polling. Faults are recovered here: a failed client is closed before the
+ * new state is announced, and restarted with backoff while a linked session is saved.
  */
 export class WhatsAppSession {
   private state: ClientState = 'stopped';
+  private since = new Date();
   private snapshot: Snapshot = { qr: null, account: null, lastError: null };
   private client: WhatsAppClient | null = null;
   /** Resolves once the previous client's Chrome has gone: a new one must not share its profile. */
   private closing: Promise<void> = Promise.resolve();
+  private restarts = 0;
+  private failures = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private nextRestartAt: Date | null = null;
+  /** Fires when a start, or a reconnection while ready, takes longer than WHATSAPP_START_STUCK_MS. */
+  private stuckTimer: NodeJS.Timeout | null = null;
   private readonly changes = new EventEmitter();
   private readonly logger: Logger;
 
@@ -45,13 +57,23 @@ export class WhatsAppSession {
     return this.state;
   }
 
+  get qr(): string | null {
+    return this.snapshot.qr;
+  }
+
   /** The Chrome profile that holds the linked device (whatsapp-web.js LocalAuth). */
   get sessionDir(): string {
     return join(this.config.authDir, `session-${this.id}`);
   }
 
+  /** A profile exists (as the original server judged it): a call that needs a ready client may start it. */
   hasSavedSession(): boolean {
     return existsSync(this.sessionDir);
+  }
+
+  /** The profile holds a device that was linked: worth starting at boot and restarting after faults. */
+  isLinked(): boolean {
+    return existsSync(join(this.sessionDir, LINKED_MARKER));
   }
 
   status(): ClientStatus {
@@ -66,11 +88,11 @@ export class WhatsAppSession {
       has_qr: qr !== null,
       last_error: lastError,
       account,
+      session_saved: this.isLinked(),
+      since: this.since.toISOString(),
+      restarts: this.restarts,
+      next_restart_at: this.nextRestartAt?.toISOString() ?? null,
     };
-  }
-
-  get qr(): string | null {
-    return this.snapshot.qr;
   }
 
   /**
@@ -78,6 +100,7 @@ export class WhatsAppSession {
    * failure of the launch lands in the status (stopped + last_error), only a missing browser throws.
    */
   async start(): Promise<void> {
+    this.cancelRestart();
     await this.closing;
     if (this.client) return;
     const chrome = this.config.chromeExecutable;
@@ -100,9 +123,18 @@ export class WhatsAppSession {
     this.client = client;
     this.listen(client);
     this.transition('starting', { qr: null, account: null, lastError: null });
+    this.watchStuck(client, `WhatsApp Web did not finish starting within ${this.config.startStuckMs / 1000} s`);
     client.initialize().catch((error: unknown) =>
-      this.fail(client, 'stopped', `Could not start WhatsApp Web: ${describe(error)}`),
+      this.fail(client, `Could not start WhatsApp Web: ${describe(error)}`, true),
     );
+  }
+
+  /** Boot-time start (WHATSAPP_AUTO_START); never throws, a failure lands in the status. */
+  async autoStart(): Promise<void> {
+    const mode = this.config.autoStart;
+    if (mode === 'never' || (mode === 'auto' && !this.isLinked())) return;
+    this.logger.log(mode === 'always' ? 'Starting at boot (WHATSAPP_AUTO_START=always)' : 'Reconnecting the saved session');
+    await this.start().catch((error: unknown) => this.transition('stopped', { ...this.snapshot, lastError: describe(error) }));
   }
 
   /** Starts if needed and waits until the state has left `starting` (or the timeout passed). */
@@ -144,11 +176,16 @@ export class WhatsAppSession {
     return this.client.requestPairingCode(phoneDigits, true, 180_000);
   }
 
+  notReady(): AppError {
+    return notReadyError(this.state, this.snapshot.lastError);
+  }
+
   /**
    * From any state: revoke the linked device when a client is running, close Chrome, delete the
    * saved session, and end in `stopped` with nothing left over. Returns whether WhatsApp revoked it.
    */
   async logout(): Promise<boolean> {
+    this.cancelRestart();
     const client = this.client;
     let revoked = false;
     if (client) {
@@ -166,35 +203,19 @@ export class WhatsAppSession {
     }
     await this.closing;
     await rm(this.sessionDir, { recursive: true, force: true, maxRetries: 4 });
+    this.failures = 0;
     this.transition('stopped', { qr: null, account: null, lastError: null });
     return revoked;
   }
 
   /** Closes Chrome and waits for it (shutdown); the saved session stays for the next start. */
   async stop(): Promise<void> {
+    this.cancelRestart();
     const client = this.client;
     if (!client) return this.closing;
     this.client = null;
     await this.close(client);
     this.transition('stopped', { ...this.snapshot, qr: null });
-  }
-
-  notReady(): AppError {
-    const state = this.state;
-    const error = this.snapshot.lastError;
-    const pair =
-      'Pair first: request a pairing code (POST /api/pairing-code, or the whatsapp_pairing_code tool) ' +
-      'or start auth (POST /api/auth/start) and scan the QR at /qr.';
-    const messages: Record<ClientState, string> = {
-      stopped: `WhatsApp is not linked (state stopped). ${pair}`,
-      qr: 'WhatsApp is waiting to be linked (state qr): scan the QR at /qr or enter a pairing code on the phone.',
-      starting: 'WhatsApp Web is still starting (state starting); try again in a few seconds.',
-      authenticated: 'WhatsApp Web is still loading the session (state authenticated); try again in a few seconds.',
-      ready: 'WhatsApp is ready.',
-      auth_failure: `WhatsApp authentication failed (${error}). Log out (POST /api/logout) and pair again.`,
-      disconnected: `WhatsApp was disconnected (${error}). Start again (POST /api/auth/start) or log out and pair again.`,
-    };
-    return new AppError('not_ready', messages[state], { state });
   }
 
   private listen(client: WhatsAppClient): void {
@@ -208,28 +229,96 @@ export class WhatsAppSession {
       if (current()) this.transition('authenticated', { ...this.snapshot, qr: null });
     });
     client.on('ready', () => {
-      if (current()) this.transition('ready', { qr: null, account: client.account(), lastError: null });
+      if (!current()) return;
+      this.failures = 0;
+      const account = client.account();
+      this.markLinked(account);
+      this.transition('ready', { qr: null, account, lastError: null });
     });
     client.on('auth_failure', (message) => {
-      void this.fail(client, 'auth_failure', `Authentication failed: ${message}`);
+      void this.fail(client, `Authentication failed: ${message}`, false, 'auth_failure');
     });
     client.on('disconnected', (reason) => {
-      void this.fail(client, 'disconnected', `Disconnected from WhatsApp: ${reason}`);
+      void this.onDisconnected(client, reason);
     });
-    client.on('change_state', (state) => {
-      if (current()) this.logger.log(`WhatsApp connection state: ${state}`);
+    client.on('change_state', (connection) => {
+      if (!current()) return;
+      this.logger.log(`WhatsApp connection state: ${connection}`);
+      if (this.state !== 'ready') return;
+      if (STALLED_CONNECTION_STATES.has(connection)) {
+        const seconds = this.config.startStuckMs / 1000;
+        this.watchStuck(client, `the connection to WhatsApp stayed ${connection} for ${seconds} s`);
+      } else {
+        this.clearStuck();
+      }
     });
   }
 
-  /** A client that failed is closed (its Chrome must not linger) before the new state is announced. */
-  private async fail(client: WhatsAppClient, state: ClientState, lastError: string): Promise<void> {
+  private async onDisconnected(client: WhatsAppClient, reason: string): Promise<void> {
+    const { action, description } = recoveryFor(reason);
+    if (action !== 'unlinked') return this.fail(client, `Disconnected: ${description}`, action === 'retry');
     if (this.client !== client) return;
     this.client = null;
+    this.cancelRestart();
     await this.close(client);
-    this.transition(state, { qr: null, account: null, lastError });
+    await rm(this.sessionDir, { recursive: true, force: true, maxRetries: 4 });
+    this.transition('stopped', { qr: null, account: null, lastError: `Logged out: ${description}. Pair again to use WhatsApp.` });
+  }
+
+  /**
+   * A client that failed is closed (its Chrome must not linger) before the new state is announced:
+   * `stopped` when it never got going, `disconnected` when it was linked or ready.
+   */
+  private async fail(client: WhatsAppClient, lastError: string, retry: boolean, state?: ClientState): Promise<void> {
+    if (this.client !== client) return;
+    this.client = null;
+    const next = state ?? (this.state === 'starting' || this.state === 'qr' ? 'stopped' : 'disconnected');
+    await this.close(client);
+    this.transition(next, { qr: null, account: null, lastError });
+    if (retry && this.isLinked()) this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const delay = restartDelay(this.failures++, this.config.restartMinMs, this.config.restartMaxMs);
+    this.nextRestartAt = new Date(Date.now() + delay);
+    this.logger.log(`Restarting in ${Math.round(delay / 100) / 10} s`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.nextRestartAt = null;
+      this.restarts++;
+      this.start().catch((error: unknown) => {
+        this.transition('stopped', { ...this.snapshot, lastError: describe(error) });
+        this.scheduleRestart();
+      });
+    }, delay).unref();
+  }
+
+  private cancelRestart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    this.nextRestartAt = null;
+  }
+
+  private watchStuck(client: WhatsAppClient, problem: string): void {
+    this.clearStuck();
+    this.stuckTimer = setTimeout(() => void this.fail(client, problem, true), this.config.startStuckMs).unref();
+  }
+
+  private clearStuck(): void {
+    if (this.stuckTimer) clearTimeout(this.stuckTimer);
+    this.stuckTimer = null;
+  }
+
+  private markLinked(account: AccountInfo | null): void {
+    try {
+      writeFileSync(join(this.sessionDir, LINKED_MARKER), JSON.stringify({ wid: account?.wid ?? null, linked_at: new Date() }));
+    } catch (error) {
+      this.logger.warn(`Could not mark the session as linked: ${describe(error)}`);
+    }
   }
 
   private close(client: WhatsAppClient): Promise<void> {
+    this.clearStuck();
     this.closing = client.destroy().catch((error: unknown) => {
       this.logger.warn(`Closing Chrome failed: ${describe(error)}`);
     });
@@ -241,6 +330,8 @@ export class WhatsAppSession {
     this.state = state;
     this.snapshot = snapshot;
     if (previous !== state) {
+      this.since = new Date();
+      if (!LOADING.has(state)) this.clearStuck();
       const reason = snapshot.lastError ? ` (${snapshot.lastError})` : '';
       this.logger.log(`state ${previous} -> ${state}${reason}`);
     }

@@ -1,4 +1,4 @@
-import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { WhatsAppClientFactory } from './whatsapp-client.port.js';
 import { WhatsAppSession } from './whatsapp-session.js';
@@ -10,7 +10,7 @@ export const DEFAULT_SESSION = 'default';
  * held later without changing the callers' shape.
  */
 @Injectable()
-export class WhatsAppService implements BeforeApplicationShutdown {
+export class WhatsAppService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly sessions = new Map<string, WhatsAppSession>();
 
   constructor(
@@ -25,6 +25,11 @@ export class WhatsAppService implements BeforeApplicationShutdown {
       this.sessions.set(id, session);
     }
     return session;
+  }
+
+  /** WHATSAPP_AUTO_START: launched in the background, so the HTTP server never waits for Chrome. */
+  onApplicationBootstrap(): void {
+    void this.session().autoStart();
   }
 
   /** SIGTERM/SIGINT: close every Chrome and wait for it (bounded by the adapter), keeping saved sessions. */

@@ -12,13 +12,14 @@ import {
   type WhatsAppClient,
   WhatsAppClientFactory,
 } from './whatsapp-client.port.js';
+import { clearStaleProfileLock } from './profile-lock.js';
 
 const { Client, LocalAuth } = wwebjs;
 type LibClient = InstanceType<typeof Client>;
 type LibChat = Awaited<ReturnType<LibClient['getChats']>>[number];
 type LibMessage = Awaited<ReturnType<LibClient['sendMessage']>>;
 
-const FORWARDED_EVENTS = ['qr', 'authenticated', 'ready', 'auth_failure', 'disconnected', 'change_state'] as const;
+const FORWARDED_EVENTS = ['qr', 'authenticated', 'ready', 'auth_failure', 'change_state'] as const;
 const CLOSE_TIMEOUT_MS = 5_000;
 
 export function toMessageSummary(message: LibMessage): MessageSummary {
@@ -63,6 +64,7 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
   private launching: Promise<unknown> | null = null;
   private lib: LibClient | null = null;
   private destroyed = false;
+  private lost = false;
 
   constructor(private readonly options: ClientLaunchOptions) {
     super();
@@ -72,6 +74,7 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
     const { authDir, clientId, chromeExecutable, headless, chromeArgs, webVersion, webCacheDir } = this.options;
     const userDataDir = join(authDir, `session-${clientId}`);
     const auth = new LocalAuth({ clientId, dataPath: authDir });
+    clearStaleProfileLock(userDataDir);
     const launching = puppeteer.launch({
       executablePath: chromeExecutable,
       headless,
@@ -90,6 +93,7 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
       await this.closeBrowser();
       throw new Error('the start was cancelled');
     }
+    browser.on('disconnected', () => this.disconnect('BROWSER_CLOSED'));
     const lib = new Client({
       authStrategy: auth,
       puppeteer: { browserWSEndpoint: browser.wsEndpoint(), userDataDir },
@@ -102,7 +106,32 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
         if (!this.destroyed) this.emit(event, ...args);
       });
     }
-    await lib.initialize();
+    lib.on('disconnected', (reason: string) => this.disconnect(reason));
+    await lib.initialize().catch(async (error: unknown) => {
+      // When Chrome dies mid-start the library fails with whatever it was doing ("Navigating frame
+      // was detached"): name the real cause once the process is seen to have gone.
+      const chrome = browser.process();
+      if (chrome && chrome.exitCode === null && chrome.signalCode === null) {
+        await withTimeout(new Promise((resolve) => chrome.once('exit', resolve)), 1_000);
+      }
+      if (!this.destroyed && chrome && (chrome.exitCode !== null || chrome.signalCode !== null)) {
+        throw new Error('Chrome exited or crashed (BROWSER_CLOSED)');
+      }
+      throw error;
+    });
+    lib.pupPage?.on('error', () => this.disconnect('PAGE_CRASHED'));
+    lib.pupPage?.on('close', () => this.disconnect('PAGE_CLOSED'));
+  }
+
+  /** The first cause of a lost connection is reported once; what follows from it is not. */
+  private disconnect(reason: string): void {
+    if (this.destroyed || this.lost) return;
+    this.lost = true;
+    this.emit('disconnected', reason);
+  }
+
+  browserPid(): number | null {
+    return this.browser?.process()?.pid ?? null;
   }
 
   async destroy(): Promise<void> {
@@ -157,24 +186,29 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
     return this.lib;
   }
 
-  /** Closes Chrome politely, then kills its process group if it has not exited in time. */
+  /**
+   * Closes Chrome politely, then kills its process group: what did not exit in time, and the
+   * helpers (zygote, renderers) a crashed or killed browser process leaves behind.
+   */
   private async closeBrowser(): Promise<void> {
-    const browser = this.browser;
-    if (!browser) return;
-    const chrome = browser.process();
-    if (chrome && chrome.exitCode === null && chrome.signalCode === null) {
+    const chrome = this.browser?.process();
+    if (!this.browser || !chrome?.pid) return;
+    if (chrome.exitCode === null && chrome.signalCode === null) {
       const exited = new Promise<void>((resolve) => chrome.once('exit', () => resolve()));
-      await withTimeout(browser.close().catch(() => undefined), CLOSE_TIMEOUT_MS);
-      if (chrome.exitCode === null && chrome.signalCode === null) {
-        // Puppeteer starts Chrome in its own process group: kill the whole tree.
-        try {
-          process.kill(-chrome.pid!, 'SIGKILL');
-        } catch {
-          chrome.kill('SIGKILL');
-        }
-      }
+      await withTimeout(this.browser.close().catch(() => undefined), CLOSE_TIMEOUT_MS);
+      if (chrome.exitCode === null && chrome.signalCode === null) killGroup(chrome.pid);
       await withTimeout(exited, CLOSE_TIMEOUT_MS);
     }
+    killGroup(chrome.pid);
+  }
+}
+
+/** Puppeteer starts Chrome in its own process group (detached): every member is ours. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already gone.
   }
 }
 

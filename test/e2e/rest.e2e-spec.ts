@@ -6,7 +6,10 @@ import { createTestApp, type TestApp } from '../app-harness.js';
 import { fakeChat, fakeMessage } from '../fake-whatsapp.js';
 
 const PHONE_RULE = 'phone_number must include country code and contain 8-15 digits';
-const STATUS_KEYS = ['account', 'auth_dir', 'authenticated', 'chrome_executable', 'has_qr', 'headless', 'last_error', 'ready', 'state'];
+const STATUS_KEYS = [
+  'account', 'auth_dir', 'authenticated', 'chrome_executable', 'has_qr', 'headless', 'last_error',
+  'next_restart_at', 'ready', 'restarts', 'session_saved', 'since', 'state',
+];
 const CHAT_KEYS = ['archived', 'id', 'is_group', 'is_read_only', 'last_message', 'muted', 'name', 'pinned', 'timestamp', 'unread_count'];
 const MESSAGE_KEYS = ['author', 'body', 'from', 'from_me', 'has_media', 'id', 'timestamp', 'to', 'type'];
 
@@ -46,7 +49,7 @@ describe('health and status', () => {
     });
   });
 
-  it('GET /api/status has exactly the contract fields', async () => {
+  it('GET /api/status has the contract fields and our additions', async () => {
     const res = await http.get('/api/status').expect(200);
     expect(Object.keys(res.body).sort()).toEqual(STATUS_KEYS);
     expect(res.body).toEqual({
@@ -59,6 +62,10 @@ describe('health and status', () => {
       has_qr: false,
       last_error: null,
       account: null,
+      session_saved: false,
+      since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      restarts: 0,
+      next_restart_at: null,
     });
   });
 });

@@ -1,0 +1,57 @@
+import { ConfigError, loadAppConfig, splitFlags } from './app-config.js';
+
+describe('loadAppConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadAppConfig({}, '/srv/app');
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8790,
+      authDir: '/srv/app/.wwebjs_auth',
+      headless: true,
+      chromeArgs: [],
+      webVersion: null,
+      webCacheDir: null,
+      startTimeoutMs: 30_000,
+      readyTimeoutMs: 30_000,
+      autoStart: 'auto',
+      startStuckMs: 120_000,
+      restartMinMs: 1_000,
+      restartMaxMs: 60_000,
+    });
+  });
+
+  it('reports a configured Chrome path as given, even when missing', () => {
+    expect(loadAppConfig({ WHATSAPP_CHROME_EXECUTABLE: '/opt/none/chrome' })).toMatchObject({
+      chromeExecutable: '/opt/none/chrome',
+      chromeCandidates: ['/opt/none/chrome'],
+    });
+  });
+
+  it('looks at PUPPETEER_EXECUTABLE_PATH first when nothing is configured', () => {
+    const config = loadAppConfig({ PUPPETEER_EXECUTABLE_PATH: process.execPath });
+    expect(config.chromeExecutable).toBe(process.execPath);
+    expect(config.chromeCandidates.slice(0, 2)).toEqual([process.execPath, '/usr/bin/chromium']);
+  });
+
+  it.each([
+    [{ WHATSAPP_MCP_PORT: 'eighty' }, 'WHATSAPP_MCP_PORT must be an integer from 0 to 65535 (got "eighty")'],
+    [{ WHATSAPP_MCP_PORT: '70000' }, 'WHATSAPP_MCP_PORT must be an integer'],
+    [{ WHATSAPP_HEADLESS: 'maybe' }, 'WHATSAPP_HEADLESS must be true or false (got "maybe")'],
+    [{ WHATSAPP_AUTO_START: 'sometimes' }, 'WHATSAPP_AUTO_START must be one of auto, always, never (got "sometimes")'],
+    [{ WHATSAPP_START_TIMEOUT_MS: '0' }, 'WHATSAPP_START_TIMEOUT_MS must be an integer from 1'],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => loadAppConfig(env)).toThrow(ConfigError);
+    expect(() => loadAppConfig(env)).toThrow(`Invalid configuration: ${message}`);
+  });
+});
+
+describe('splitFlags', () => {
+  it('splits on white space and keeps quoted values whole', () => {
+    expect(splitFlags(' --lang=en   --host-resolver-rules="MAP * ~NOTFOUND" --x=\'a b\' ')).toEqual([
+      '--lang=en',
+      '--host-resolver-rules=MAP * ~NOTFOUND',
+      '--x=a b',
+    ]);
+    expect(splitFlags('')).toEqual([]);
+  });
+});

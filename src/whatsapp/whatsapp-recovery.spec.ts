@@ -1,0 +1,198 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { FakeWhatsApp } from '../../test/fake-whatsapp.js';
+import { loadAppConfig } from '../config/app-config.js';
+import type { ClientState } from './client-status.js';
+import { LINKED_MARKER, WhatsAppSession } from './whatsapp-session.js';
+
+Logger.overrideLogger(false);
+
+function setup(env: Record<string, string> = {}) {
+  const config = loadAppConfig({
+    WHATSAPP_AUTH_DIR: mkdtempSync(join(tmpdir(), 'wa-recovery-')),
+    WHATSAPP_CHROME_EXECUTABLE: process.execPath,
+    WHATSAPP_TERMINAL_QR: 'false',
+    WHATSAPP_RESTART_MIN_MS: '5',
+    WHATSAPP_RESTART_MAX_MS: '20',
+    ...env,
+  });
+  const fake = new FakeWhatsApp();
+  const sessions: WhatsAppSession[] = [];
+  const newSession = () => {
+    const session = new WhatsAppSession('default', config, fake);
+    sessions.push(session);
+    return session;
+  };
+  const session = newSession();
+  const reached = (state: ClientState, target = session) => target.waitFor((s) => s === state, 2000);
+  /** A device linked in an earlier run: the profile and our marker are on disk. */
+  const linkEarlier = () => {
+    mkdirSync(session.sessionDir, { recursive: true });
+    writeFileSync(join(session.sessionDir, LINKED_MARKER), '{}');
+  };
+  const linkedAndReady = async () => {
+    fake.startMode = 'saved';
+    await session.start();
+    await reached('ready');
+    expect(session.status().session_saved).toBe(true);
+  };
+  return { fake, session, newSession, reached, linkEarlier, linkedAndReady, cleanup: () => Promise.all(sessions.map((s) => s.stop())) };
+}
+
+let ctx: ReturnType<typeof setup>;
+afterEach(async () => {
+  await ctx?.cleanup();
+});
+
+describe('recovery after faults', () => {
+  it('a Chrome crash while ready → disconnected naming the cause, then restarted back to ready', async () => {
+    ctx = setup();
+    const { fake, session, reached, linkedAndReady } = ctx;
+    await linkedAndReady();
+    const crashed = fake.current;
+    const disconnected = reached('disconnected');
+    crashed.emit('disconnected', 'BROWSER_CLOSED');
+    await disconnected;
+    const status = session.status();
+    expect(status).toMatchObject({ last_error: 'Disconnected: Chrome exited or crashed (BROWSER_CLOSED)', account: null });
+    expect(status.next_restart_at).not.toBeNull();
+    expect(crashed.destroyed).toBe(1);
+    await reached('ready');
+    expect(fake.clients).toHaveLength(2);
+    expect(session.status()).toMatchObject({ restarts: 1, next_restart_at: null, last_error: null });
+  });
+
+  it('backs off while restarts keep failing, and resets once ready', async () => {
+    ctx = setup({ WHATSAPP_RESTART_MIN_MS: '10', WHATSAPP_RESTART_MAX_MS: '40' });
+    const { fake, session, reached, linkedAndReady } = ctx;
+    await linkedAndReady();
+    fake.startMode = 'reject';
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const stopped = session.waitFor((s) => s === 'stopped' || s === 'disconnected', 2000);
+      if (i === 0) fake.current.emit('disconnected', 'PAGE_CRASHED');
+      await stopped;
+      const { next_restart_at: next } = session.status();
+      delays.push(Date.parse(next!) - Date.now());
+      if (i < 3) await reached('starting');
+    }
+    // 10, 20, 40, 40 ms ±20% (and a little of the time spent since scheduling)
+    expect(delays[0]).toBeLessThanOrEqual(12);
+    expect(delays[3]).toBeGreaterThan(delays[0]);
+    expect(delays[3]).toBeLessThanOrEqual(48);
+    fake.startMode = 'saved';
+    await reached('ready');
+    expect(session.status().restarts).toBe(4);
+  });
+
+  it('a phone-side unlink is not retried: saved session cleared, stopped, last_error says so', async () => {
+    ctx = setup();
+    const { fake, session, reached, linkedAndReady } = ctx;
+    await linkedAndReady();
+    const stopped = reached('stopped');
+    fake.current.emit('disconnected', 'LOGOUT');
+    await stopped;
+    expect(session.status()).toMatchObject({
+      state: 'stopped',
+      session_saved: false,
+      next_restart_at: null,
+      last_error: 'Logged out: the device was unlinked from the phone (LOGOUT). Pair again to use WhatsApp.',
+    });
+    expect(existsSync(session.sessionDir)).toBe(false);
+    expect(fake.current.destroyed).toBe(1);
+    expect(fake.clients).toHaveLength(1);
+  });
+
+  it('CONFLICT keeps the session and waits for a person', async () => {
+    ctx = setup();
+    const { fake, session, reached, linkedAndReady } = ctx;
+    await linkedAndReady();
+    fake.current.emit('disconnected', 'CONFLICT');
+    await reached('disconnected');
+    expect(session.status()).toMatchObject({ session_saved: true, next_restart_at: null });
+    expect(fake.clients).toHaveLength(1);
+  });
+
+  it('a start stuck in starting past WHATSAPP_START_STUCK_MS is a failure, recovered by a restart', async () => {
+    ctx = setup({ WHATSAPP_START_STUCK_MS: '30' });
+    const { fake, session, reached, linkEarlier } = ctx;
+    linkEarlier();
+    fake.startMode = 'hang';
+    await session.start();
+    const stopped = reached('stopped');
+    fake.startMode = 'saved';
+    await stopped;
+    expect(session.status().last_error).toBe('WhatsApp Web did not finish starting within 0.03 s');
+    expect(fake.clients[0].destroyed).toBe(1);
+    await reached('ready');
+    expect(fake.clients).toHaveLength(2);
+  });
+
+  it('a stuck start without a linked session is not retried', async () => {
+    ctx = setup({ WHATSAPP_START_STUCK_MS: '20' });
+    const { fake, session, reached } = ctx;
+    fake.startMode = 'hang';
+    await session.start();
+    await reached('stopped');
+    expect(session.status()).toMatchObject({ next_restart_at: null, last_error: expect.stringContaining('did not finish starting') });
+    expect(fake.clients).toHaveLength(1);
+  });
+
+  it('a connection stuck OPENING while ready is recovered; back to CONNECTED in time is not', async () => {
+    ctx = setup({ WHATSAPP_START_STUCK_MS: '40' });
+    const { fake, session, reached, linkedAndReady } = ctx;
+    await linkedAndReady();
+    fake.current.emit('change_state', 'OPENING');
+    fake.current.emit('change_state', 'CONNECTED');
+    fake.current.emit('change_state', 'TIMEOUT');
+    await reached('disconnected');
+    expect(session.status().last_error).toBe('the connection to WhatsApp stayed TIMEOUT for 0.04 s');
+    await reached('ready');
+    expect(fake.clients).toHaveLength(2);
+  });
+
+  it('logout cancels a pending restart', async () => {
+    ctx = setup({ WHATSAPP_RESTART_MIN_MS: '60000', WHATSAPP_RESTART_MAX_MS: '60000' });
+    const { fake, session, reached, linkedAndReady } = ctx;
+    await linkedAndReady();
+    fake.current.emit('disconnected', 'BROWSER_CLOSED');
+    await reached('disconnected');
+    expect(session.status().next_restart_at).not.toBeNull();
+    await session.logout();
+    expect(session.status()).toMatchObject({ state: 'stopped', next_restart_at: null });
+  });
+});
+
+describe('auto-start at boot', () => {
+  it.each([
+    ['auto', true, 1],
+    ['auto', false, 0],
+    ['always', false, 1],
+    ['always', true, 1],
+    ['never', true, 0],
+  ] as const)('WHATSAPP_AUTO_START=%s with linked=%s starts %d client(s)', async (mode, linked, clients) => {
+    ctx = setup({ WHATSAPP_AUTO_START: mode });
+    const { fake, session, linkEarlier } = ctx;
+    if (linked) linkEarlier();
+    fake.startMode = 'saved';
+    await session.autoStart();
+    expect(fake.clients).toHaveLength(clients);
+    expect(session.currentState).toBe(clients ? 'authenticated' : 'stopped');
+  });
+
+  it('a profile without our linked marker (never paired) is not started at boot', async () => {
+    ctx = setup();
+    mkdirSync(ctx.session.sessionDir, { recursive: true });
+    await ctx.session.autoStart();
+    expect(ctx.fake.clients).toHaveLength(0);
+    expect(ctx.session.hasSavedSession()).toBe(true);
+  });
+
+  it('no Chrome at boot: the status says so instead of throwing', async () => {
+    ctx = setup({ WHATSAPP_AUTO_START: 'always', WHATSAPP_CHROME_EXECUTABLE: '/no/chrome' });
+    await expect(ctx.session.autoStart()).resolves.toBeUndefined();
+    expect(ctx.session.status()).toMatchObject({ state: 'stopped', last_error: expect.stringContaining('/no/chrome') });
+  });
+});

@@ -1,0 +1,116 @@
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type ServerProcess } from '../server-process.js';
+import { CHROMIUM, describeChromium, processesMentioning, startSilentServer, testChromeArgs, waitForNoProcesses } from './chrome-processes.js';
+
+/*
+ * The real adapter, the real whatsapp-web.js and a real Chromium, in the built server started as
+ * a process. WhatsApp cannot be reached from here, which is exactly the failure under test; host
+ * names resolve to nothing (or to a silent loopback server), so no traffic leaves the machine.
+ */
+
+const servers: ServerProcess[] = [];
+
+async function server(env: Record<string, string>): Promise<ServerProcess & { authDir: string }> {
+  const authDir = mkdtempSync(join(tmpdir(), 'wa-chromium-'));
+  const started = await startServer({ WHATSAPP_AUTH_DIR: authDir, ...env }, ['node', 'dist/main.js']);
+  servers.push(started);
+  return Object.assign(started, { authDir });
+}
+
+async function call(base: string, method: string, path: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${base}${path}`, { method });
+  return { status: res.status, body: await res.json() };
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
+});
+
+describeChromium('with a real Chromium', () => {
+  it('is found with no configuration', async () => {
+    const s = await server({ WHATSAPP_CHROME_ARGS: testChromeArgs() });
+    const status = await call(s.url, 'GET', '/api/status');
+    expect(status.body.chrome_executable).toBe(CHROMIUM);
+  });
+
+  it('a start against the unreachable WhatsApp settles stopped with a clear last_error, and leaves no Chrome', async () => {
+    const s = await server({ WHATSAPP_CHROME_ARGS: testChromeArgs() });
+    const started = await call(s.url, 'POST', '/api/auth/start');
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({
+      state: 'stopped',
+      last_error: 'Could not start WhatsApp Web: net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/',
+    });
+    expect(await waitForNoProcesses(s.authDir)).toEqual([]);
+    const health = await call(s.url, 'GET', '/health');
+    expect(health).toMatchObject({ status: 200, body: { ok: true, status: { state: 'stopped' } } });
+    const send = await call(s.url, 'POST', '/api/send');
+    expect(send.status).toBe(400);
+  });
+
+  it('a Chrome path that points at nothing → 503 browser_unavailable naming it, nothing launched', async () => {
+    const s = await server({ WHATSAPP_CHROME_EXECUTABLE: '/opt/nowhere/chrome' });
+    const started = await call(s.url, 'POST', '/api/auth/start');
+    expect(started.status).toBe(503);
+    expect(started.body.error).toMatchObject({ code: 'browser_unavailable', message: expect.stringContaining('/opt/nowhere/chrome') });
+    expect(processesMentioning(s.authDir)).toEqual([]);
+  });
+
+  it('a stale profile lock with no owner is removed and the next start launches', async () => {
+    const s = await server({ WHATSAPP_CHROME_ARGS: testChromeArgs() });
+    const profile = join(s.authDir, 'session-default');
+    mkdirSync(profile, { recursive: true });
+    symlinkSync(`${hostname()}-999999999`, join(profile, 'SingletonLock'));
+    const started = await call(s.url, 'POST', '/api/auth/start');
+    // Chrome ran and reached the network: the lock did not stop it.
+    expect(started.body.last_error).toContain('ERR_NAME_NOT_RESOLVED');
+  });
+
+  describe('while Chrome is starting (WhatsApp Web never answers)', () => {
+    let silent: Awaited<ReturnType<typeof startSilentServer>>;
+    beforeEach(async () => {
+      silent = await startSilentServer();
+    });
+    afterEach(async () => {
+      await silent.close();
+    });
+
+    const startingServer = () =>
+      server({ WHATSAPP_CHROME_ARGS: testChromeArgs(`MAP * 127.0.0.1:${silent.port}`), WHATSAPP_START_TIMEOUT_MS: '1500' });
+
+    it('Chrome SIGKILLed mid-start → a clean state, no orphan, and the next start works', async () => {
+      const s = await startingServer();
+      const started = await call(s.url, 'POST', '/api/auth/start');
+      expect(started.body.state).toBe('starting');
+      const chrome = processesMentioning(s.authDir);
+      expect(chrome.length).toBeGreaterThan(0);
+      process.kill(Math.min(...chrome), 'SIGKILL');
+      expect(await waitForNoProcesses(s.authDir)).toEqual([]);
+      const after = await call(s.url, 'GET', '/api/status');
+      expect(after.body).toMatchObject({
+        state: 'stopped',
+        last_error: expect.stringMatching(/^(Could not start WhatsApp Web|Disconnected): Chrome exited or crashed \(BROWSER_CLOSED\)$/),
+      });
+
+      const again = await call(s.url, 'POST', '/api/auth/start');
+      expect(again.body).toMatchObject({ state: 'starting', last_error: null });
+      expect(processesMentioning(s.authDir).length).toBeGreaterThan(0);
+      await call(s.url, 'POST', '/api/logout');
+      expect(await waitForNoProcesses(s.authDir)).toEqual([]);
+    });
+
+    it('SIGTERM to the server process alone → it exits within 10 s and leaves no Chrome', async () => {
+      const s = await startingServer();
+      const started = await call(s.url, 'POST', '/api/auth/start');
+      expect(started.body.state).toBe('starting');
+      expect(processesMentioning(s.authDir).length).toBeGreaterThan(0);
+      const begun = Date.now();
+      const exit = await s.stop('SIGTERM');
+      expect(Date.now() - begun).toBeLessThan(10_000);
+      expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(processesMentioning(s.authDir)).toEqual([]);
+    });
+  });
+});
