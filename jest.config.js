@@ -12,5 +12,7 @@ export default {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     { ...base, displayName: 'chromium', testMatch: ['<rootDir>/test/chromium/**/*.chromium-spec.ts'] },
+    // npm run test:browser: the real library in a real Chromium against the simulated WhatsApp Web.
+    { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/**/*.browser-spec.ts'] },
   ],
 };
