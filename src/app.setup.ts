@@ -1,13 +1,45 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { AppExceptionFilter } from './common/app-exception.filter.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { InputPipe } from './common/validation.js';
+import { AppConfig } from './config/app-config.js';
+import { allowsOrigin, apiKeyCheck, hostCheck, originCheck } from './security/security.middleware.js';
 
 /** Everything main.ts and the e2e tests share, so the tests exercise the real pipeline. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  const config = app.get(AppConfig);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          imgSrc: ['data:'],
+          styleSrc: ["'unsafe-inline'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+      // TLS, and so HSTS, is the reverse proxy's business.
+      strictTransportSecurity: false,
+    }),
+  );
+  // Security checks run before any body is read: a refused request costs nothing.
+  app.use(hostCheck(config));
+  app.use(originCheck(config));
+  const allowed = allowsOrigin(config);
+  app.enableCors({
+    origin: (origin, grant) => grant(null, allowed(origin)),
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID'],
+    exposedHeaders: ['Mcp-Session-Id', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
+  });
+  app.use(apiKeyCheck(config));
   app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { limit: '4kb', extended: false });
   app.useGlobalPipes(new InputPipe());
   app.useGlobalFilters(new AppExceptionFilter());
   app.enableShutdownHooks();

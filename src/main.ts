@@ -7,13 +7,19 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { APP_OPTIONS, configureApp } from './app.setup.js';
 import { StderrLogger } from './common/stderr-logger.js';
-import { AppConfig, ConfigError, loadAppConfig } from './config/app-config.js';
+import { AppConfig, assertSafeBinding, ConfigError, isLoopbackHost, loadAppConfig } from './config/app-config.js';
 import { serveStdio } from './mcp/mcp-stdio.js';
 
 async function bootstrapHttp(): Promise<void> {
+  assertSafeBinding(loadAppConfig());
   const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule, APP_OPTIONS));
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
+  if (!config.apiKey && isLoopbackHost(config.host)) {
+    new Logger('Security').warn(
+      'No WHATSAPP_API_KEY set: any program on this machine can use the API. Set one before exposing the port.',
+    );
+  }
   new Logger('Bootstrap').log(`Listening on ${await app.getUrl()} (MCP at /mcp, QR page at /qr)`);
 }
 

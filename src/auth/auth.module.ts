@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { LimitsModule } from '../limits/limits.module.js';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 
 @Module({
-  imports: [WhatsAppModule],
+  imports: [WhatsAppModule, LimitsModule],
   controllers: [AuthController],
   providers: [AuthService],
   exports: [AuthService],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { SendLimits } from '../limits/send-limits.js';
 import type { ClientStatus } from '../whatsapp/client-status.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 
@@ -16,6 +17,7 @@ export class AuthService {
   constructor(
     private readonly whatsapp: WhatsAppService,
     private readonly config: AppConfig,
+    private readonly limits: SendLimits,
   ) {}
 
   status(): ClientStatus {
@@ -33,7 +35,10 @@ export class AuthService {
   async pairingCode(phoneDigits: string): Promise<PairingCodeAnswer> {
     const session = this.whatsapp.session();
     let state = session.currentState;
-    if (state !== 'ready') state = await session.startAndSettle(this.config.startTimeoutMs);
+    if (state !== 'ready') {
+      await this.limits.pairing();
+      state = await session.startAndSettle(this.config.startTimeoutMs);
+    }
     if (state === 'authenticated' || state === 'ready') {
       await session.ensureReady();
       return { already_authenticated: true, code: null, status: session.status() };

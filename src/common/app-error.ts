@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'whatsapp_error'
   | 'browser_unavailable'
   | 'payload_too_large'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate_limited'
   | 'internal';
 
 export class AppError extends Error {

@@ -11,6 +11,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   chat_not_found: 404,
   not_ready: 409,
   payload_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  rate_limited: 429,
   internal: 500,
   whatsapp_error: 502,
   start_failed: 503,
@@ -68,6 +71,8 @@ export class AppExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toHttp(exception, request);
     if (response.headersSent) return;
+    if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    if (typeof body.error.retry_after === 'number') response.setHeader('Retry-After', String(body.error.retry_after));
     response.status(status).json(isMcpPath(request.path) ? toJsonRpcError(body, isParseFailure(exception)) : body);
   }
 

@@ -30,6 +30,18 @@ export class AppConfig {
   /** Automatic restarts back off from min to max (doubling, with jitter). */
   readonly restartMinMs!: number;
   readonly restartMaxMs!: number;
+  /** Required on every route but liveness when set (X-Api-Key or Authorization: Bearer). */
+  readonly apiKey!: string | null;
+  /** Browser origins allowed to call the API (CORS and the Origin check); none by default. */
+  readonly allowedOrigins!: string[];
+  /** Host names accepted besides localhost, 127.0.0.1 and [::1] (a reverse proxy's name). */
+  readonly allowedHosts!: string[];
+  /** Sends allowed per window overall and to one recipient, and pairing-code requests per window; 0 = no limit. */
+  readonly sendLimit!: number;
+  readonly recipientLimit!: number;
+  readonly sendWindowMs!: number;
+  readonly pairingLimit!: number;
+  readonly pairingWindowMs!: number;
   /** MCP over HTTP: an idle session is closed after this long. */
   readonly mcpSessionIdleMs!: number;
   /** MCP over HTTP: at most this many open sessions; `initialize` beyond it is refused with 503. */
@@ -77,6 +89,10 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got "${env[name]}")`);
 }
 
+function list(env: Env, name: string): string[] {
+  return (text(env, name) ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
 function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
   const raw = text(env, name)?.toLowerCase();
   if (raw === undefined) return fallback;
@@ -110,6 +126,23 @@ export function chromeCandidates(env: Env): string[] {
   ];
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
+
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  return LOOPBACK_HOSTS.has(name) || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** Listening beyond loopback without a key would hand the account to the network: refuse to start. */
+export function assertSafeBinding(config: AppConfig): void {
+  if (!config.apiKey && !isLoopbackHost(config.host)) {
+    throw new ConfigError(
+      'WHATSAPP_API_KEY',
+      `must be set when listening beyond loopback (WHATSAPP_MCP_HOST=${config.host}): anyone who reaches the port could use this WhatsApp account`,
+    );
+  }
+}
+
 export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
   const configuredChrome = text(env, 'WHATSAPP_CHROME_EXECUTABLE');
   const candidates = configuredChrome ? [configuredChrome] : chromeCandidates(env);
@@ -128,7 +161,16 @@ export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd(
     webCacheDir: webCacheDir ? resolve(cwd, webCacheDir) : null,
     startTimeoutMs: integer(env, 'WHATSAPP_START_TIMEOUT_MS', 30_000, 1, 600_000),
     readyTimeoutMs: integer(env, 'WHATSAPP_READY_TIMEOUT_MS', 30_000, 1, 600_000),
-    terminalQr: boolean(env, 'WHATSAPP_TERMINAL_QR', true),
+    // Whoever sees the terminal QR can link their own phone: with a key set, opt in explicitly.
+    terminalQr: boolean(env, 'WHATSAPP_TERMINAL_QR', text(env, 'WHATSAPP_API_KEY') === undefined),
+    apiKey: text(env, 'WHATSAPP_API_KEY') ?? null,
+    allowedOrigins: list(env, 'WHATSAPP_ALLOWED_ORIGINS').map((origin) => origin.replace(/\/+$/, '')),
+    allowedHosts: list(env, 'WHATSAPP_ALLOWED_HOSTS').map((host) => host.toLowerCase()),
+    sendLimit: integer(env, 'WHATSAPP_SEND_LIMIT', 20, 0, 1_000_000),
+    recipientLimit: integer(env, 'WHATSAPP_RECIPIENT_LIMIT', 6, 0, 1_000_000),
+    sendWindowMs: integer(env, 'WHATSAPP_SEND_WINDOW_MS', 60_000, 1_000, 86_400_000),
+    pairingLimit: integer(env, 'WHATSAPP_PAIRING_LIMIT', 3, 0, 1_000_000),
+    pairingWindowMs: integer(env, 'WHATSAPP_PAIRING_WINDOW_MS', 600_000, 1_000, 86_400_000),
     autoStart: oneOf(env, 'WHATSAPP_AUTO_START', AUTO_START_MODES, 'auto'),
     startStuckMs: integer(env, 'WHATSAPP_START_STUCK_MS', 120_000, 1, 3_600_000),
     restartMinMs: integer(env, 'WHATSAPP_RESTART_MIN_MS', 1_000, 1, 3_600_000),

@@ -1,4 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { isAuthenticated } from '../security/api-key.js';
 import { HealthService } from './health.service.js';
 
 @Controller()
@@ -6,7 +8,7 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get(['', 'health'])
-  check() {
-    return this.health.health();
+  check(@Req() request: Request) {
+    return this.health.health(isAuthenticated(request));
   }
 }

@@ -11,7 +11,7 @@ export interface HealthAnswer {
   ok: true;
   name: string;
   mcp: string;
-  status: ClientStatus;
+  status: ClientStatus | Pick<ClientStatus, 'state' | 'ready'>;
 }
 
 @Injectable()
@@ -22,8 +22,15 @@ export class HealthService {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  health(): HealthAnswer {
-    return { ok: true, name: SERVICE_NAME, mcp: this.mcpUrl(), status: this.whatsapp.session().status() };
+  /** Without the API key (when one is set) liveness shows only the state: no account, path or QR. */
+  health(authenticated: boolean): HealthAnswer {
+    const status = this.whatsapp.session().status();
+    return {
+      ok: true,
+      name: SERVICE_NAME,
+      mcp: this.mcpUrl(),
+      status: authenticated ? status : { state: status.state, ready: status.ready },
+    };
   }
 
   /** The MCP address as clients reach it: the configured host and the port actually listened on. */

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { LimitsModule } from '../limits/limits.module.js';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module.js';
 import { MessagingController } from './messaging.controller.js';
 import { MessagingService } from './messaging.service.js';
 
 @Module({
-  imports: [WhatsAppModule],
+  imports: [WhatsAppModule, LimitsModule],
   controllers: [MessagingController],
   providers: [MessagingService],
   exports: [MessagingService],

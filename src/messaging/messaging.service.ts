@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
+import { SendLimits } from '../limits/send-limits.js';
 import type { ChatSummary, MessageSummary } from '../whatsapp/whatsapp-client.port.js';
 import { describe } from '../whatsapp/whatsapp-session.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
@@ -36,10 +37,14 @@ function whatsappError(action: string) {
 /** Sending and reading. Inputs have passed the shared rules (DTOs); shared by REST and MCP. */
 @Injectable()
 export class MessagingService {
-  constructor(private readonly whatsapp: WhatsAppService) {}
+  constructor(
+    private readonly whatsapp: WhatsAppService,
+    private readonly limits: SendLimits,
+  ) {}
 
   async send(phoneDigits: string, message: string): Promise<SendAnswer> {
     const client = await this.whatsapp.session().ensureReady();
+    await this.limits.send(phoneDigits);
     const chatId = await client.getNumberId(phoneDigits).catch(whatsappError('look the number up'));
     if (!chatId) {
       throw new AppError('not_on_whatsapp', `${phoneDigits} is not on WhatsApp; nothing was sent.`);

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
+import { AppConfig } from '../config/app-config.js';
+import { keyMatches, QR_COOKIE, qrCookieValue } from '../security/api-key.js';
+import { QR_LOGIN_ROUTE } from '../security/security.middleware.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 
 export interface QrAnswer {
@@ -17,12 +21,45 @@ const escapeHtml = (text: string): string =>
 
 @Injectable()
 export class QrService {
-  constructor(private readonly whatsapp: WhatsAppService) {}
+  constructor(
+    private readonly whatsapp: WhatsAppService,
+    private readonly config: AppConfig,
+  ) {}
 
   async qr(): Promise<QrAnswer> {
     const qr = this.whatsapp.session().qr;
     const dataUrl = qr ? await QRCode.toDataURL(qr, { type: 'image/png', width: 360, margin: 2 }) : null;
     return { has_qr: qr !== null, qr, data_url: dataUrl };
+  }
+
+  /**
+   * With WHATSAPP_API_KEY set, a browser without the key gets this form (401). Entering the key
+   * sets an HttpOnly cookie, derived from the key, that opens only the QR page and its JSON.
+   */
+  keyForm(response: Response, wrongKey = false): string {
+    response.status(401).setHeader('WWW-Authenticate', 'Bearer');
+    response.setHeader('Content-Type', 'text/html; charset=utf-8');
+    const problem = wrongKey ? '<p role="alert">That key is not right.</p>' : '';
+    return layout(
+      'Enter the API key',
+      `${problem}<form method="post" action="${QR_LOGIN_ROUTE}">
+<label>API key (WHATSAPP_API_KEY) <input type="password" name="key" autocomplete="current-password" required autofocus></label>
+<button type="submit">Show the QR</button>
+</form>`,
+      false,
+    );
+  }
+
+  /** The form's target: a right key sets the cookie and goes back to the QR page (303). */
+  login(key: unknown, request: Request, response: Response): string | undefined {
+    const apiKey = this.config.apiKey;
+    if (apiKey && !keyMatches(typeof key === 'string' ? key : undefined, apiKey)) return this.keyForm(response, true);
+    if (apiKey) {
+      const secure = request.secure ? '; Secure' : '';
+      response.setHeader('Set-Cookie', `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=3600${secure}`);
+    }
+    response.setHeader('Location', '/qr');
+    return undefined;
   }
 
   /** The contract's self-contained page: the QR (or why there is none), the state, a 5 s refresh. */
@@ -32,22 +69,29 @@ export class QrService {
     const body = dataUrl
       ? `<img src="${dataUrl}" width="360" height="360" alt="WhatsApp QR code">`
       : `<p>${NO_QR}</p>`;
-    return `<!doctype html>
+    return layout(
+      'Link WhatsApp',
+      `<p>State: <strong id="state">${state}</strong></p>
+${body}
+<p>On your phone: Settings &rarr; Linked devices &rarr; Link a device</p>`,
+      true,
+    );
+  }
+}
+
+function layout(title: string, content: string, refresh: boolean): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="refresh" content="5">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+${refresh ? '<meta http-equiv="refresh" content="5">\n' : ''}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>WhatsApp MCP API - link a device</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;text-align:center}img{image-rendering:pixelated}</style>
 </head>
 <body>
-<h1>Link WhatsApp</h1>
-<p>State: <strong id="state">${state}</strong></p>
-${body}
-<p>On your phone: Settings &rarr; Linked devices &rarr; Link a device</p>
+<h1>${title}</h1>
+${content}
 </body>
 </html>
 `;
-  }
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -111,6 +111,8 @@ export class WhatsAppSession {
           'Install Chromium or set WHATSAPP_CHROME_EXECUTABLE to its path.',
       );
     }
+    // The saved session is a credential: its folder is the owner's alone.
+    mkdirSync(this.config.authDir, { recursive: true, mode: 0o700 });
     const client = this.factory.create({
       authDir: this.config.authDir,
       clientId: this.id,

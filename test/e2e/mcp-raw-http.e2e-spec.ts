@@ -211,7 +211,10 @@ describe('MCP over plain HTTP, as the original was used', () => {
         .set('Host', 'attacker.example')
         .send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
       expect(response.status).toBe(403);
-      expect(response.body).toEqual({ jsonrpc: '2.0', error: { code: -32000, message: 'Invalid Host: attacker.example' }, id: null });
+      expect(response.body).toEqual({ jsonrpc: '2.0', error: {
+          code: -32000,
+          message: 'Host "attacker.example" is not allowed; add it to WHATSAPP_ALLOWED_HOSTS if this server is reached through it.',
+        }, id: null });
     });
   });
 

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { AppError } from '../common/app-error.js';
+import { AppConfig } from '../config/app-config.js';
+
+interface Limit {
+  limiter: RateLimiterMemory;
+  rule: string;
+}
+
+function limit(points: number, windowMs: number, what: string): Limit | null {
+  if (points === 0) return null;
+  const window = windowMs % 60_000 === 0 ? (windowMs === 60_000 ? 'minute' : `${windowMs / 60_000} minutes`) : `${windowMs / 1000} s`;
+  return { limiter: new RateLimiterMemory({ points, duration: windowMs / 1000 }), rule: `at most ${points} ${what} per ${window}` };
+}
+
+/**
+ * Limits that protect the account: WhatsApp bans accounts that send in bursts. REST and MCP call
+ * the same services, so the limits live here rather than in an HTTP guard. Counting is
+ * rate-limiter-flexible's (a window per key); @nestjs/throttler's storage would do, but the package
+ * is CommonJS requiring the ESM-only @nestjs/common 12, which Jest on Node 20 cannot load.
+ */
+@Injectable()
+export class SendLimits {
+  private readonly perRecipient: Limit | null;
+  private readonly overall: Limit | null;
+  private readonly pairingCodes: Limit | null;
+
+  constructor(config: AppConfig) {
+    this.perRecipient = limit(config.recipientLimit, config.sendWindowMs, 'messages to one recipient');
+    this.overall = limit(config.sendLimit, config.sendWindowMs, 'messages');
+    this.pairingCodes = limit(config.pairingLimit, config.pairingWindowMs, 'pairing-code requests');
+  }
+
+  /** One send to `recipient` (digits): counted per recipient first, then overall. */
+  async send(recipient: string): Promise<void> {
+    await take(this.perRecipient, recipient);
+    await take(this.overall, 'all');
+  }
+
+  async pairing(): Promise<void> {
+    await take(this.pairingCodes, 'all');
+  }
+}
+
+async function take(limit: Limit | null, key: string): Promise<void> {
+  if (!limit) return;
+  try {
+    await limit.limiter.consume(key);
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    const retryAfter = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+    throw new AppError('rate_limited', `Too many requests: ${limit.rule}. Try again in ${retryAfter} s.`, {
+      retry_after: retryAfter,
+    });
+  }
+}

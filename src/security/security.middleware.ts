@@ -1,0 +1,82 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError } from '../common/app-error.js';
+import { type AppConfig, isLoopbackHost } from '../config/app-config.js';
+import { cookie, keyMatches, markAuthenticated, presentedKey, QR_COOKIE, qrCookieValue } from './api-key.js';
+
+type Middleware = (request: Request, response: Response, next: NextFunction) => void;
+
+/**
+ * Answered without the key: liveness (revealing nothing then), and the QR page, which then shows a
+ * form to enter the key (it sets the cookie), and that form's target.
+ */
+const OPEN_ROUTES = new Set(['GET /health', 'HEAD /health', 'GET /qr', 'HEAD /qr']);
+/** The browser-facing QR routes also accept the cookie set by the QR page's key form. */
+const COOKIE_ROUTES = new Set(['GET /qr', 'HEAD /qr', 'GET /api/qr', 'HEAD /api/qr']);
+export const QR_LOGIN_ROUTE = '/qr/login';
+
+function hostName(hostHeader: string | undefined): string {
+  const host = (hostHeader ?? '').toLowerCase();
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  return host.split(':')[0];
+}
+
+/**
+ * DNS rebinding: while bound to loopback, only requests addressed to a loopback name are answered
+ * (a web page's own host name that resolves to 127.0.0.1 is refused); WHATSAPP_ALLOWED_HOSTS adds
+ * names, and once set it applies on any binding.
+ */
+export function hostCheck(config: AppConfig): Middleware {
+  const allowed = new Set(config.allowedHosts);
+  const enforce = isLoopbackHost(config.host) || allowed.size > 0;
+  return (request, _response, next) => {
+    const host = hostName(request.header('host'));
+    if (!enforce || isLoopbackHost(host) || allowed.has(host)) return next();
+    next(new AppError('forbidden', `Host "${host}" is not allowed; add it to WHATSAPP_ALLOWED_HOSTS if this server is reached through it.`));
+  };
+}
+
+/**
+ * Browsers send Origin on cross-site requests: only listed origins (and the server's own, for its
+ * QR page form) may call. Requests without Origin (curl, services) are not affected.
+ */
+export function originCheck(config: AppConfig): Middleware {
+  const allowed = new Set(config.allowedOrigins);
+  return (request, _response, next) => {
+    const origin = request.header('origin');
+    if (!origin || allowed.has(origin) || isSameOrigin(origin, request.header('host'))) return next();
+    next(new AppError('forbidden', `Origin ${origin} is not allowed; list it in WHATSAPP_ALLOWED_ORIGINS to call this API from a browser.`));
+  };
+}
+
+/** The page's own origin (the QR page posting its form); http or https, as a proxy may end TLS. */
+function isSameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function allowsOrigin(config: AppConfig): (origin: string | undefined) => boolean {
+  const allowed = new Set(config.allowedOrigins);
+  return (origin) => origin !== undefined && allowed.has(origin);
+}
+
+/** With WHATSAPP_API_KEY set, every route but liveness (and the QR page's key form) needs the key. */
+export function apiKeyCheck(config: AppConfig): Middleware {
+  const key = config.apiKey;
+  const qrCookie = key ? qrCookieValue(key) : '';
+  return (request, _response, next) => {
+    if (!key) {
+      markAuthenticated(request, true);
+      return next();
+    }
+    const route = `${request.method} ${request.path}`;
+    const authenticated =
+      keyMatches(presentedKey(request), key) || (COOKIE_ROUTES.has(route) && keyMatches(cookie(request, QR_COOKIE), qrCookie));
+    markAuthenticated(request, authenticated);
+    if (authenticated || OPEN_ROUTES.has(route) || route === `POST ${QR_LOGIN_ROUTE}`) return next();
+    next(new AppError('unauthorized', 'A valid API key is required: send it as X-Api-Key: <key> or Authorization: Bearer <key>.'));
+  };
+}
