@@ -4,6 +4,7 @@ import { AppExceptionFilter } from './common/app-exception.filter.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { InputPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
+import { setupOpenApi } from './openapi/openapi.js';
 import { allowsOrigin, apiKeyCheck, hostCheck, originCheck } from './security/security.middleware.js';
 
 /** Everything main.ts and the e2e tests share, so the tests exercise the real pipeline. */
@@ -15,10 +16,13 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     helmet({
       contentSecurityPolicy: {
         useDefaults: false,
+        // Our pages need no script; Swagger UI (/docs) loads its own from this server.
         directives: {
           defaultSrc: ["'none'"],
-          imgSrc: ['data:'],
-          styleSrc: ["'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: [(request) => ((request as { url?: string }).url?.startsWith('/docs') ? "'self'" : "'none'")],
+          connectSrc: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
           baseUri: ["'none'"],
@@ -42,6 +46,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useBodyParser('urlencoded', { limit: '4kb', extended: false });
   app.useGlobalPipes(new InputPipe());
   app.useGlobalFilters(new AppExceptionFilter());
+  setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }
