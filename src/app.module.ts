@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { McpModule } from './mcp/mcp.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { QrModule } from './qr/qr.module.js';
 
 @Module({
-  imports: [ConfigModule, HealthModule, AuthModule, MessagingModule, QrModule, McpModule],
+  imports: [ConfigModule, LoggingModule, MetricsModule, HealthModule, AuthModule, MessagingModule, QrModule, McpModule],
 })
 export class AppModule {}

@@ -1,17 +1,26 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { urlencoded } from 'express';
 import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
 import { AppExceptionFilter } from './common/app-exception.filter.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { InputPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
+import { accessLog } from './logging/access-log.js';
+import { ROOT_LOGGER } from './logging/root-logger.js';
+import { httpMetrics } from './metrics/http-metrics.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { setupOpenApi } from './openapi/openapi.js';
-import { allowsOrigin, apiKeyCheck, hostCheck, originCheck } from './security/security.middleware.js';
+import { allowsOrigin, apiKeyCheck, hostCheck, originCheck, QR_LOGIN_ROUTE } from './security/security.middleware.js';
 
 /** Everything main.ts and the e2e tests share, so the tests exercise the real pipeline. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(accessLog(app.get(ROOT_LOGGER)));
+  app.use(httpMetrics(app.get(MetricsService)));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -43,7 +52,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   });
   app.use(apiKeyCheck(config));
   app.useBodyParser('json', { limit: '1mb' });
-  app.useBodyParser('urlencoded', { limit: '4kb', extended: false });
+  // Form bodies only where a form posts: elsewhere an HTML form could not even reach a handler.
+  app.use(QR_LOGIN_ROUTE, urlencoded({ limit: '4kb', extended: false }));
   app.useGlobalPipes(new InputPipe());
   app.useGlobalFilters(new AppExceptionFilter());
   setupOpenApi(app);

@@ -2,17 +2,17 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { format } from 'node:util';
 import { Logger } from '@nestjs/common';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { APP_OPTIONS, configureApp } from './app.setup.js';
-import { StderrLogger } from './common/stderr-logger.js';
 import { AppConfig, assertSafeBinding, ConfigError, isLoopbackHost, loadAppConfig } from './config/app-config.js';
 import { serveStdio } from './mcp/mcp-stdio.js';
 
 async function bootstrapHttp(): Promise<void> {
   assertSafeBinding(loadAppConfig());
-  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule, APP_OPTIONS));
+  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule, { ...APP_OPTIONS, bufferLogs: true }));
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
   if (!config.apiKey && isLoopbackHost(config.host)) {
@@ -28,9 +28,9 @@ async function bootstrapStdio(): Promise<void> {
   // A dependency that logs with console.log/info/debug must not corrupt the protocol stream.
   const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
   console.log = console.info = console.debug = toStderr;
-  const app = await NestFactory.createApplicationContext(AppModule, {
-    logger: new StderrLogger({ colors: process.stderr.isTTY }),
-  });
+  // The root logger writes to stderr in this mode (see createRootLogger).
+  const app = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
   await serveStdio(app);
   new Logger('Bootstrap').log('MCP server on stdio (logs on stderr)');

@@ -2,10 +2,13 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
+import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../src/app.module.js';
 import { APP_OPTIONS, configureApp } from '../src/app.setup.js';
 import { AppConfig, loadAppConfig } from '../src/config/app-config.js';
+import { ROOT_LOGGER } from '../src/logging/root-logger.js';
+import type { ClientState } from '../src/whatsapp/client-status.js';
 import { WhatsAppClientFactory } from '../src/whatsapp/whatsapp-client.port.js';
 import { WhatsAppService } from '../src/whatsapp/whatsapp.service.js';
 import { FakeWhatsApp } from './fake-whatsapp.js';
@@ -17,13 +20,18 @@ export interface TestApp {
   whatsapp: WhatsAppService;
   /** Makes the default session look saved on disk, as after an earlier pairing. */
   saveSession(): void;
+  /** Resolves once the default session is in `state` (with the state it is in after 2 s otherwise). */
+  reached(state: ClientState): Promise<ClientState>;
+  /** Pairs as a phone would, through the fake: POST /api/auth/start, scan, ready. */
+  pair(headers?: Record<string, string>): Promise<void>;
 }
 
 /**
  * The real AppModule with its real pipes and filters, the fake port bound in place of the
  * whatsapp-web.js adapter. Chrome "exists" (the node binary stands in for it) unless overridden.
+ * Logs are silent unless `options.logger` (a pino logger) is given to capture them.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { logger?: object } = {}): Promise<TestApp> {
   const authDir = mkdtempSync(join(tmpdir(), 'wa-auth-'));
   const config = loadAppConfig({
     WHATSAPP_AUTH_DIR: authDir,
@@ -31,12 +39,15 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     WHATSAPP_START_TIMEOUT_MS: '2000',
     WHATSAPP_READY_TIMEOUT_MS: '2000',
     WHATSAPP_TERMINAL_QR: 'false',
+    LOG_LEVEL: 'silent',
     ...env,
   });
   const fake = new FakeWhatsApp();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
-    .useValue(config)
+    .useValue(config);
+  if (options.logger) builder = builder.overrideProvider(ROOT_LOGGER).useValue(options.logger);
+  const moduleRef = await builder
     .overrideProvider(WhatsAppClientFactory)
     .useValue(fake)
     .compile();
@@ -44,11 +55,18 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS));
   await app.init();
   const whatsapp = app.get(WhatsAppService);
+  const reached = (state: ClientState) => whatsapp.session().waitFor((s) => s === state, 2000);
   return {
     app,
     fake,
     config,
     whatsapp,
     saveSession: () => mkdirSync(join(authDir, 'session-default'), { recursive: true }),
+    reached,
+    async pair(headers = {}) {
+      await request(app.getHttpServer()).post('/api/auth/start').set(headers).expect(200);
+      fake.current.scan();
+      await reached('ready');
+    },
   };
 }

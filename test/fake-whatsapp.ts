@@ -71,6 +71,8 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
   }
 
   async initialize(): Promise<void> {
+    this.world.running++;
+    this.world.mostRunning = Math.max(this.world.mostRunning, this.world.running);
     // LocalAuth creates the profile folder before Chrome starts.
     mkdirSync(this.sessionDir, { recursive: true });
     switch (this.world.startMode) {
@@ -103,11 +105,14 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
 
   async destroy(): Promise<void> {
     this.destroyed++;
+    await this.world.closing;
+    if (this.destroyed === 1) this.world.running--;
     this.settle?.(new Error('Target closed'));
   }
 
   async logout(): Promise<void> {
     this.loggedOut++;
+    await this.world.closing;
     rmSync(this.sessionDir, { recursive: true, force: true });
   }
 
@@ -154,6 +159,18 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
   readonly unregistered = new Set<string>();
   readonly sent: { chatId: string; text: string }[] = [];
   failSends = false;
+  /** Chromes "running" now (initialized, not yet destroyed), and the most at any one time. */
+  running = 0;
+  mostRunning = 0;
+  /** While unresolved, destroy() and logout() wait: a Chrome that takes its time to close. */
+  closing: Promise<void> = Promise.resolve();
+
+  /** Makes closing slow until the returned function is called. */
+  holdClosing(): () => void {
+    let release!: () => void;
+    this.closing = new Promise((resolve) => (release = resolve));
+    return release;
+  }
   chats: ChatSummary[] = [];
   readonly messages = new Map<string, MessageSummary[]>();
 

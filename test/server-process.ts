@@ -14,6 +14,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Everything the process wrote so far, stdout and stderr. */
   output(): string;
+  /** Resolves once the output matches `pattern` (checked on every write), or rejects after `timeoutMs`. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /**
    * Sends a signal to the process group (npm and the server it runs) and waits for the started
    * command to exit; returns how it exited.
@@ -70,6 +72,26 @@ export async function startServer(
     url,
     child,
     output: () => output,
+    waitForOutput: (pattern, ms = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (!pattern.test(output)) return;
+          clearTimeout(timer);
+          child.stdout!.off('data', onData);
+          child.stderr!.off('data', onData);
+          resolve();
+        };
+        // Registered after the listener that appends to `output`, so it sees each write.
+        const onData = check;
+        const timer = setTimeout(() => {
+          child.stdout!.off('data', onData);
+          child.stderr!.off('data', onData);
+          reject(new Error(`output never matched ${pattern}:\n${output}`));
+        }, ms);
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        check();
+      }),
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, signal);
       return exited;

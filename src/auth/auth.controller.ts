@@ -1,30 +1,72 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { AuthService } from './auth.service.js';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
+import {
+  ClientStatusSchema,
+  LogoutAnswerSchema,
+  PairingCodeAlreadyLinkedSchema,
+  PairingCodeIssuedSchema,
+  STATUS_EXAMPLE,
+} from '../openapi/schemas.js';
+import { AuthService, PAIRING_INSTRUCTIONS } from './auth.service.js';
 import { PairingCodeDto } from './dto/pairing-code.dto.js';
 
+@ApiTags('auth')
 @Controller('api')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Get('status')
+  @ApiOperation({ summary: 'The status object' })
+  @ApiOkResponse({ type: ClientStatusSchema })
+  @ApiErrors()
   status() {
     return this.auth.status();
   }
 
   @Post('auth/start')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Start Chrome and authentication if needed',
+    description: 'Answers once the start has settled: `qr`, `authenticated`, `ready`, or `stopped` with `last_error`.',
+  })
+  @ApiOkResponse({ type: ClientStatusSchema })
+  @ApiErrors(...BODY_ERRORS, 'browser_unavailable')
   start() {
     return this.auth.start();
   }
 
   @Post('pairing-code')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Link by phone number: get an 8-character pairing code to enter on the phone' })
+  @ApiExtraModels(PairingCodeIssuedSchema, PairingCodeAlreadyLinkedSchema)
+  @ApiOkResponse({
+    description: 'A code, or `already_authenticated: true` when the account is already linked and ready',
+    schema: { oneOf: [{ $ref: getSchemaPath(PairingCodeIssuedSchema) }, { $ref: getSchemaPath(PairingCodeAlreadyLinkedSchema) }] },
+    examples: {
+      code: {
+        summary: 'Not linked yet',
+        value: { already_authenticated: false, phone_number: '15551234567', code: 'K7PQ2WXZ', instructions: PAIRING_INSTRUCTIONS },
+      },
+      linked: {
+        summary: 'Already linked',
+        value: { already_authenticated: true, code: null, status: STATUS_EXAMPLE },
+      },
+    },
+  })
+  @ApiErrors(...BODY_ERRORS, 'not_ready', 'rate_limited', 'whatsapp_error', 'start_failed', 'browser_unavailable')
   pairingCode(@Body() dto: PairingCodeDto) {
     return this.auth.pairingCode(dto.phone_number);
   }
 
   @Post('logout')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Log out',
+    description: 'State becomes `stopped`, QR and account cleared, saved session deleted, the linked device revoked when it was connected.',
+  })
+  @ApiOkResponse({ type: LogoutAnswerSchema })
+  @ApiErrors(...BODY_ERRORS)
   logout() {
     return this.auth.logout();
   }

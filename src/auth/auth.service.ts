@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/app-error.js';
+import { AppError, whatsappFailure } from '../common/app-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { SendLimits } from '../limits/send-limits.js';
+import { RateLimits } from '../limits/rate-limits.js';
 import type { ClientStatus } from '../whatsapp/client-status.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 
@@ -17,7 +17,7 @@ export class AuthService {
   constructor(
     private readonly whatsapp: WhatsAppService,
     private readonly config: AppConfig,
-    private readonly limits: SendLimits,
+    private readonly limits: RateLimits,
   ) {}
 
   status(): ClientStatus {
@@ -48,10 +48,7 @@ export class AuthService {
         state,
       });
     }
-    const code = await session.requestPairingCode(phoneDigits).catch((error: unknown) => {
-      if (error instanceof AppError) throw error;
-      throw new AppError('whatsapp_error', `WhatsApp Web did not give a pairing code: ${String(error)}`);
-    });
+    const code = await session.requestPairingCode(phoneDigits).catch(whatsappFailure('give a pairing code'));
     return { already_authenticated: false, phone_number: phoneDigits, code, instructions: PAIRING_INSTRUCTIONS };
   }
 

@@ -1,3 +1,5 @@
+import { describeError } from './describe-error.js';
+
 /**
  * The one vocabulary of domain errors. REST maps codes to HTTP statuses in AppExceptionFilter;
  * MCP maps them to `isError` tool results. Messages are written for the person or agent reading them.
@@ -27,6 +29,17 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
+}
+
+/**
+ * For `.catch()` on library calls: a failure inside WhatsApp Web is WhatsApp's, not a bug of ours,
+ * so it becomes `whatsapp_error` (502) naming what we tried; our own AppErrors pass through.
+ */
+export function whatsappFailure(action: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof AppError) throw error;
+    throw new AppError('whatsapp_error', `WhatsApp Web failed to ${action}: ${describeError(error)}`);
+  };
 }
 
 export const invalidInput = (message: string): AppError => new AppError('invalid_input', message);

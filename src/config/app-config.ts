@@ -42,6 +42,10 @@ export class AppConfig {
   readonly sendWindowMs!: number;
   readonly pairingLimit!: number;
   readonly pairingWindowMs!: number;
+  /** `stdio` when started with --stdio (MCP on stdin/stdout, logs on stderr), else `http`. */
+  readonly mode!: 'http' | 'stdio';
+  readonly logLevel!: LogLevel;
+  readonly logFormat!: 'json' | 'pretty';
   /** MCP over HTTP: an idle session is closed after this long. */
   readonly mcpSessionIdleMs!: number;
   /** MCP over HTTP: at most this many open sessions; `initialize` beyond it is refused with 503. */
@@ -51,6 +55,9 @@ export class AppConfig {
     Object.assign(this, values);
   }
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const AUTO_START_MODES = ['auto', 'always', 'never'] as const;
 export type AutoStart = (typeof AUTO_START_MODES)[number];
@@ -143,7 +150,7 @@ export function assertSafeBinding(config: AppConfig): void {
   }
 }
 
-export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
+export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd(), argv: string[] = process.argv): AppConfig {
   const configuredChrome = text(env, 'WHATSAPP_CHROME_EXECUTABLE');
   const candidates = configuredChrome ? [configuredChrome] : chromeCandidates(env);
   const webCacheDir = text(env, 'WHATSAPP_WEB_CACHE_DIR');
@@ -175,6 +182,9 @@ export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd(
     startStuckMs: integer(env, 'WHATSAPP_START_STUCK_MS', 120_000, 1, 3_600_000),
     restartMinMs: integer(env, 'WHATSAPP_RESTART_MIN_MS', 1_000, 1, 3_600_000),
     restartMaxMs: integer(env, 'WHATSAPP_RESTART_MAX_MS', 60_000, 1, 3_600_000),
+    mode: argv.includes('--stdio') ? 'stdio' : 'http',
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
     mcpSessionIdleMs: integer(env, 'WHATSAPP_MCP_SESSION_IDLE_MS', 30 * 60_000, 1, 7 * 24 * 3_600_000),
     mcpMaxSessions: integer(env, 'WHATSAPP_MCP_MAX_SESSIONS', 1_000, 1, 1_000_000),
   });

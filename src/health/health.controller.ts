@@ -1,14 +1,34 @@
-import { Controller, Get, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ApiErrors, ApiOpenRouteErrors } from '../openapi/api-errors.js';
+import { HealthAnswerSchema, ReadinessAnswerSchema } from '../openapi/schemas.js';
 import { isAuthenticated } from '../security/api-key.js';
 import { HealthService } from './health.service.js';
 
+@ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get(['', 'health'])
+  @ApiOperation({
+    summary: 'Liveness, with the status',
+    description: 'GET /health answers without the key too, then showing only `{ state, ready }`; GET / needs the key.',
+  })
+  @ApiOkResponse({ type: HealthAnswerSchema })
+  @ApiErrors()
   check(@Req() request: Request) {
     return this.health.health(isAuthenticated(request));
+  }
+
+  @Get('health/ready')
+  @ApiOperation({ summary: 'Readiness: 200 only while the WhatsApp client is ready', description: 'Needs no key.' })
+  @ApiSecurity({})
+  @ApiOkResponse({ type: ReadinessAnswerSchema })
+  @ApiResponse({ status: 503, description: 'Not ready', type: ReadinessAnswerSchema, example: { ready: false, state: 'starting' } })
+  @ApiOpenRouteErrors()
+  ready(@Res({ passthrough: true }) response: Response) {
+    return this.health.readiness(response);
   }
 }

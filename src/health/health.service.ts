@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.js';
 import type { ClientStatus } from '../whatsapp/client-status.js';
@@ -31,6 +32,16 @@ export class HealthService {
       mcp: this.mcpUrl(),
       status: authenticated ? status : { state: status.state, ready: status.ready },
     };
+  }
+
+  /**
+   * Readiness for load balancers and supervisors: 200 only while the WhatsApp client is ready, 503
+   * otherwise. Like liveness it needs no key and shows only the state.
+   */
+  readiness(response: Response): { ready: boolean; state: ClientStatus['state'] } {
+    const { state, ready } = this.whatsapp.session().status();
+    response.status(ready ? 200 : 503);
+    return { ready, state };
   }
 
   /** The MCP address as clients reach it: the configured host and the port actually listened on. */

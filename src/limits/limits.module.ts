@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SendLimits } from './send-limits.js';
+import { RateLimits } from './rate-limits.js';
 
-@Module({ providers: [SendLimits], exports: [SendLimits] })
+@Module({ providers: [RateLimits], exports: [RateLimits] })
 export class LimitsModule {}

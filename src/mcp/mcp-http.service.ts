@@ -36,7 +36,7 @@ function initializes(body: unknown): boolean {
   return Array.isArray(body) ? body.some((message) => isInitializeRequest(message)) : isInitializeRequest(body);
 }
 
-function requestIdOf(body: unknown): RequestId | null {
+function jsonRpcIdOf(body: unknown): RequestId | null {
   const id = (body as { id?: unknown } | null)?.id;
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
@@ -71,7 +71,7 @@ export class McpHttpService {
   private async forward(sessionId: string, request: Request, response: Response, body: unknown): Promise<void> {
     const session = this.sessions.use(sessionId);
     if (!session) {
-      return rpcError(response, 404, -32001, 'Session not found: it was closed or expired; send initialize without a session id to open a new one', requestIdOf(body));
+      return rpcError(response, 404, -32001, 'Session not found: it was closed or expired; send initialize without a session id to open a new one', jsonRpcIdOf(body));
     }
     if (session.jsonResponse && !acceptsSse(request)) admitPlainClient(request);
     try {
@@ -92,7 +92,7 @@ export class McpHttpService {
         -32000,
         `Too many MCP sessions: all ${this.sessions.capacity} are in use. Close one (DELETE /mcp with its ` +
           `mcp-session-id), reuse an open one, or retry after idle sessions expire (after ${minutes} min).`,
-        requestIdOf(body),
+        jsonRpcIdOf(body),
       );
     }
     if (plain) admitPlainClient(request);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { McpController } from './mcp.controller.js';
 import { McpHttpService } from './mcp-http.service.js';
@@ -13,4 +14,8 @@ import { McpTools } from './mcp-tools.js';
   providers: [McpTools, McpServerFactory, McpSessionRegistry, McpHttpService],
   exports: [McpServerFactory],
 })
-export class McpModule {}
+export class McpModule {
+  constructor(metrics: MetricsService, registry: McpSessionRegistry) {
+    metrics.gauge('mcp_sessions_open', 'Open MCP sessions over HTTP.', () => registry.size);
+  }
+}

@@ -1,31 +1,50 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
+import { ChatsAnswerSchema, MessagesAnswerSchema, SendAnswerSchema } from '../openapi/schemas.js';
 import { ListChatsDto } from './dto/list-chats.dto.js';
 import { ReadMessagesDto } from './dto/read-messages.dto.js';
 import { SendMessageDto } from './dto/send-message.dto.js';
 import { MessagingService } from './messaging.service.js';
 
+/** Errors of every call that needs a ready client (a saved session may be started first). */
+const READY_ERRORS = ['not_ready', 'whatsapp_error', 'browser_unavailable'] as const;
+
+@ApiTags('messaging')
 @Controller('api')
 export class MessagingController {
   constructor(private readonly messaging: MessagingService) {}
 
   @Post('send')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Send a text message', description: 'Subject to the sending limits (429 with Retry-After).' })
+  @ApiOkResponse({ type: SendAnswerSchema })
+  @ApiErrors(...BODY_ERRORS, ...READY_ERRORS, 'not_on_whatsapp', 'rate_limited')
   send(@Body() dto: SendMessageDto) {
     return this.messaging.send(dto.phone_number, dto.message);
   }
 
   @Get('chats')
+  @ApiOperation({ summary: 'List chats, newest activity first' })
+  @ApiOkResponse({ type: ChatsAnswerSchema })
+  @ApiErrors('invalid_input', ...READY_ERRORS)
   listChats(@Query() dto: ListChatsDto) {
     return this.messaging.listChats(dto.limit);
   }
 
   @Get('messages')
+  @ApiOperation({ summary: 'Read the last messages of a chat, oldest first' })
+  @ApiOkResponse({ type: MessagesAnswerSchema })
+  @ApiErrors('invalid_input', ...READY_ERRORS, 'chat_not_found')
   readMessagesByQuery(@Query() dto: ReadMessagesDto) {
     return this.messaging.readMessages(dto.phone_number, dto.limit);
   }
 
   @Post('messages')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Read the last messages of a chat, oldest first (same as the GET, input as JSON)' })
+  @ApiOkResponse({ type: MessagesAnswerSchema })
+  @ApiErrors(...BODY_ERRORS, ...READY_ERRORS, 'chat_not_found')
   readMessages(@Body() dto: ReadMessagesDto) {
     return this.messaging.readMessages(dto.phone_number, dto.limit);
   }

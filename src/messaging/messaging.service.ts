@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/app-error.js';
-import { SendLimits } from '../limits/send-limits.js';
+import { AppError, whatsappFailure } from '../common/app-error.js';
+import { RateLimits } from '../limits/rate-limits.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { ChatSummary, MessageSummary } from '../whatsapp/whatsapp-client.port.js';
-import { describe } from '../whatsapp/whatsapp-session.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 
 export interface SendAnswer {
@@ -26,30 +26,35 @@ export interface MessagesAnswer {
   messages: MessageSummary[];
 }
 
-/** Library failures during an operation are WhatsApp's, not ours: report them, never as a bare 500. */
-function whatsappError(action: string) {
-  return (error: unknown): never => {
-    if (error instanceof AppError) throw error;
-    throw new AppError('whatsapp_error', `WhatsApp Web failed to ${action}: ${describe(error)}`);
-  };
-}
-
 /** Sending and reading. Inputs have passed the shared rules (DTOs); shared by REST and MCP. */
 @Injectable()
 export class MessagingService {
   constructor(
     private readonly whatsapp: WhatsAppService,
-    private readonly limits: SendLimits,
+    private readonly limits: RateLimits,
+    private readonly metrics: MetricsService,
   ) {}
 
+  /** Counted in the metrics: sent, or failed with the error code (after input validation). */
   async send(phoneDigits: string, message: string): Promise<SendAnswer> {
+    try {
+      const answer = await this.sendNow(phoneDigits, message);
+      this.metrics.messageSent();
+      return answer;
+    } catch (error) {
+      this.metrics.messageFailed(error instanceof AppError ? error.code : 'internal');
+      throw error;
+    }
+  }
+
+  private async sendNow(phoneDigits: string, message: string): Promise<SendAnswer> {
     const client = await this.whatsapp.session().ensureReady();
     await this.limits.send(phoneDigits);
-    const chatId = await client.getNumberId(phoneDigits).catch(whatsappError('look the number up'));
+    const chatId = await client.getNumberId(phoneDigits).catch(whatsappFailure('look the number up'));
     if (!chatId) {
       throw new AppError('not_on_whatsapp', `${phoneDigits} is not on WhatsApp; nothing was sent.`);
     }
-    const sent = await client.sendText(chatId, message).catch(whatsappError('send the message'));
+    const sent = await client.sendText(chatId, message).catch(whatsappFailure('send the message'));
     const seconds = sent.timestamp || Date.now() / 1000;
     return {
       ok: true,
@@ -62,13 +67,13 @@ export class MessagingService {
 
   async listChats(limit: number): Promise<ChatsAnswer> {
     const client = await this.whatsapp.session().ensureReady();
-    const chats = await client.getChats(limit).catch(whatsappError('list the chats'));
+    const chats = await client.getChats(limit).catch(whatsappFailure('list the chats'));
     return { ok: true, count: chats.length, chats };
   }
 
   async readMessages(phoneDigits: string, limit: number): Promise<MessagesAnswer> {
     const client = await this.whatsapp.session().ensureReady();
-    const found = await client.getChatMessages(`${phoneDigits}@c.us`, limit).catch(whatsappError('read the messages'));
+    const found = await client.getChatMessages(`${phoneDigits}@c.us`, limit).catch(whatsappFailure('read the messages'));
     if (!found) throw new AppError('chat_not_found', `There is no chat with ${phoneDigits}.`);
     return { ok: true, chat: found.chat, count: found.messages.length, messages: found.messages };
   }

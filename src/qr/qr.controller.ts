@@ -1,9 +1,15 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ApiErrors, ApiOpenRouteErrors, BODY_ERRORS } from '../openapi/api-errors.js';
+import { QrAnswerSchema } from '../openapi/schemas.js';
 import { isAuthenticated } from '../security/api-key.js';
 import { QrService } from './qr.service.js';
 
+const HTML = { 'text/html': { schema: { type: 'string' } } } as const;
+
 /** The QR is a credential (whoever scans it links their phone here): never cached, never framed. */
+@ApiTags('qr')
 @Controller()
 export class QrController {
   constructor(private readonly qr: QrService) {}
@@ -11,6 +17,15 @@ export class QrController {
   @Get('qr')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'The QR page for a browser',
+    description:
+      'Self-contained HTML: the QR as a 360x360 PNG (or why there is none), the state, a 5 s refresh. Accepts the key ' +
+      'or the cookie set by POST /qr/login.',
+  })
+  @ApiOkResponse({ description: 'The QR page', content: HTML })
+  @ApiResponse({ status: 401, description: 'A key is set and none was given: a form asking for it (HTML)', content: HTML })
+  @ApiOpenRouteErrors()
   page(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return isAuthenticated(request) ? this.qr.page() : this.qr.keyForm(response);
   }
@@ -18,12 +33,33 @@ export class QrController {
   @Post('qr/login')
   @HttpCode(303)
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: "The QR page's key form",
+    description:
+      'The right key sets an HttpOnly cookie (valid one hour) that opens the read-only browser pages: /qr, /api/qr, ' +
+      '/openapi.json and /docs. Tries are limited per address (429).',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: { type: 'object', properties: { key: { type: 'string', description: 'WHATSAPP_API_KEY' } }, required: ['key'] } })
+  @ApiResponse({
+    status: 303,
+    description: 'The key is right (or none is set): back to /qr',
+    headers: {
+      Location: { description: '/qr', schema: { type: 'string' } },
+      'Set-Cookie': { description: 'The QR cookie, when a key is set', schema: { type: 'string' } },
+    },
+  })
+  @ApiResponse({ status: 401, description: 'A wrong key: the form again (HTML)', content: HTML })
+  @ApiOpenRouteErrors(...BODY_ERRORS, 'rate_limited')
   login(@Body('key') key: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     return this.qr.login(key, request, response);
   }
 
   @Get('api/qr')
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'The pending QR as JSON', description: 'Accepts the key or the QR cookie.' })
+  @ApiOkResponse({ type: QrAnswerSchema })
+  @ApiErrors()
   json() {
     return this.qr.qr();
   }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import { AppConfig } from '../config/app-config.js';
-import { keyMatches, QR_COOKIE, qrCookieValue } from '../security/api-key.js';
+import { RateLimits } from '../limits/rate-limits.js';
+import { keyMatches, QR_COOKIE, QR_COOKIE_MAX_AGE_S, qrCookieValue } from '../security/api-key.js';
 import { QR_LOGIN_ROUTE } from '../security/security.middleware.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 
@@ -24,6 +25,7 @@ export class QrService {
   constructor(
     private readonly whatsapp: WhatsAppService,
     private readonly config: AppConfig,
+    private readonly limits: RateLimits,
   ) {}
 
   async qr(): Promise<QrAnswer> {
@@ -50,13 +52,14 @@ export class QrService {
     );
   }
 
-  /** The form's target: a right key sets the cookie and goes back to the QR page (303). */
-  login(key: unknown, request: Request, response: Response): string | undefined {
+  /** The form's target: a right key sets the cookie and goes back to the QR page (303). Tries are limited. */
+  async login(key: unknown, request: Request, response: Response): Promise<string | undefined> {
     const apiKey = this.config.apiKey;
+    if (apiKey) await this.limits.keyAttempt(request.ip ?? 'unknown');
     if (apiKey && !keyMatches(typeof key === 'string' ? key : undefined, apiKey)) return this.keyForm(response, true);
     if (apiKey) {
       const secure = request.secure ? '; Secure' : '';
-      response.setHeader('Set-Cookie', `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=3600${secure}`);
+      response.setHeader('Set-Cookie', `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`);
     }
     response.setHeader('Location', '/qr');
     return undefined;

@@ -19,10 +19,28 @@ export function presentedKey(request: Request): string | undefined {
   return match?.[1]?.trim();
 }
 
-/** The QR page's cookie: derived from the key (so it never reveals it), invalid once the key changes. */
+/**
+ * The QR page's cookie: `<issued at>.<HMAC of it with the key>`. It never reveals the key, stops
+ * working when the key changes, and the server refuses it an hour after it was issued (Max-Age is
+ * only the browser's side of that).
+ */
 export const QR_COOKIE = 'wa_mcp_qr';
-export function qrCookieValue(key: string): string {
-  return createHmac('sha256', key).update('whatsapp-mcp-api qr page v1').digest('base64url');
+export const QR_COOKIE_MAX_AGE_S = 3600;
+
+const sign = (key: string, issuedAt: number): string =>
+  createHmac('sha256', key).update(`whatsapp-mcp-api qr page v1 ${issuedAt}`).digest('base64url');
+
+export function qrCookieValue(key: string, now: number = Date.now()): string {
+  const issuedAt = Math.floor(now / 1000);
+  return `${issuedAt}.${sign(key, issuedAt)}`;
+}
+
+export function qrCookieValid(value: string | undefined, key: string, now: number = Date.now()): boolean {
+  const match = /^(\d{1,12})\.([\w-]+)$/.exec(value ?? '');
+  if (!match) return false;
+  const issuedAt = Number(match[1]);
+  const age = Math.floor(now / 1000) - issuedAt;
+  return age >= 0 && age <= QR_COOKIE_MAX_AGE_S && keyMatches(match[2], sign(key, issuedAt));
 }
 
 export function cookie(request: Request, name: string): string | undefined {

@@ -1,17 +1,22 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../common/app-error.js';
 import { type AppConfig, isLoopbackHost } from '../config/app-config.js';
-import { cookie, keyMatches, markAuthenticated, presentedKey, QR_COOKIE, qrCookieValue } from './api-key.js';
+import { cookie, keyMatches, markAuthenticated, presentedKey, QR_COOKIE, qrCookieValid } from './api-key.js';
 
 type Middleware = (request: Request, response: Response, next: NextFunction) => void;
 
 /**
- * Answered without the key: liveness (revealing nothing then), and the QR page, which then shows a
+ * Answered without the key: liveness and readiness (revealing only the state), and the QR page, which then shows a
  * form to enter the key (it sets the cookie), and that form's target.
  */
-const OPEN_ROUTES = new Set(['GET /health', 'HEAD /health', 'GET /qr', 'HEAD /qr']);
-/** The browser-facing QR routes also accept the cookie set by the QR page's key form. */
-const COOKIE_ROUTES = new Set(['GET /qr', 'HEAD /qr', 'GET /api/qr', 'HEAD /api/qr']);
+const OPEN_ROUTES = new Set(['GET /health', 'HEAD /health', 'GET /health/ready', 'HEAD /health/ready', 'GET /qr', 'HEAD /qr']);
+/**
+ * Read-only pages a person opens in a browser also accept the cookie set by the QR page's key form:
+ * the QR page and JSON, the API description and Swagger UI. Never a route that sends or changes.
+ */
+const COOKIE_ROUTES = new Set(['GET /qr', 'HEAD /qr', 'GET /api/qr', 'HEAD /api/qr', 'GET /openapi.json']);
+const acceptsCookie = (method: string, path: string): boolean =>
+  COOKIE_ROUTES.has(`${method} ${path}`) || (method === 'GET' && (path === '/docs' || path.startsWith('/docs/')));
 export const QR_LOGIN_ROUTE = '/qr/login';
 
 function hostName(hostHeader: string | undefined): string {
@@ -66,7 +71,6 @@ export function allowsOrigin(config: AppConfig): (origin: string | undefined) =>
 /** With WHATSAPP_API_KEY set, every route but liveness (and the QR page's key form) needs the key. */
 export function apiKeyCheck(config: AppConfig): Middleware {
   const key = config.apiKey;
-  const qrCookie = key ? qrCookieValue(key) : '';
   return (request, _response, next) => {
     if (!key) {
       markAuthenticated(request, true);
@@ -74,7 +78,8 @@ export function apiKeyCheck(config: AppConfig): Middleware {
     }
     const route = `${request.method} ${request.path}`;
     const authenticated =
-      keyMatches(presentedKey(request), key) || (COOKIE_ROUTES.has(route) && keyMatches(cookie(request, QR_COOKIE), qrCookie));
+      keyMatches(presentedKey(request), key) ||
+      (acceptsCookie(request.method, request.path) && qrCookieValid(cookie(request, QR_COOKIE), key));
     markAuthenticated(request, authenticated);
     if (authenticated || OPEN_ROUTES.has(route) || route === `POST ${QR_LOGIN_ROUTE}`) return next();
     next(new AppError('unauthorized', 'A valid API key is required: send it as X-Api-Key: <key> or Authorization: Bearer <key>.'));

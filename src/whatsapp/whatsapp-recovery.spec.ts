@@ -55,6 +55,7 @@ describe('recovery after faults', () => {
     const disconnected = reached('disconnected');
     crashed.emit('disconnected', 'BROWSER_CLOSED');
     await disconnected;
+    await session.settled();
     const status = session.status();
     expect(status).toMatchObject({ last_error: 'Disconnected: Chrome exited or crashed (BROWSER_CLOSED)', account: null });
     expect(status.next_restart_at).not.toBeNull();
@@ -74,6 +75,7 @@ describe('recovery after faults', () => {
       const stopped = session.waitFor((s) => s === 'stopped' || s === 'disconnected', 2000);
       if (i === 0) fake.current.emit('disconnected', 'PAGE_CRASHED');
       await stopped;
+      await session.settled();
       const { next_restart_at: next } = session.status();
       delays.push(Date.parse(next!) - Date.now());
       if (i < 3) await reached('starting');
@@ -94,6 +96,7 @@ describe('recovery after faults', () => {
     const stopped = reached('stopped');
     fake.current.emit('disconnected', 'LOGOUT');
     await stopped;
+    await session.settled();
     expect(session.status()).toMatchObject({
       state: 'stopped',
       session_saved: false,
@@ -124,6 +127,7 @@ describe('recovery after faults', () => {
     const stopped = reached('stopped');
     fake.startMode = 'saved';
     await stopped;
+    await session.settled();
     expect(session.status().last_error).toBe('WhatsApp Web did not finish starting within 0.03 s');
     expect(fake.clients[0].destroyed).toBe(1);
     await reached('ready');
@@ -159,6 +163,7 @@ describe('recovery after faults', () => {
     await linkedAndReady();
     fake.current.emit('disconnected', 'BROWSER_CLOSED');
     await reached('disconnected');
+    await session.settled();
     expect(session.status().next_restart_at).not.toBeNull();
     await session.logout();
     expect(session.status()).toMatchObject({ state: 'stopped', next_restart_at: null });
@@ -194,5 +199,88 @@ describe('auto-start at boot', () => {
     ctx = setup({ WHATSAPP_AUTO_START: 'always', WHATSAPP_CHROME_EXECUTABLE: '/no/chrome' });
     await expect(ctx.session.autoStart()).resolves.toBeUndefined();
     expect(ctx.session.status()).toMatchObject({ state: 'stopped', last_error: expect.stringContaining('/no/chrome') });
+  });
+});
+
+describe('lifecycle work runs one task at a time', () => {
+  it('a start asked for during a logout waits for it: never two Chromes, and the new one starts fresh', async () => {
+    ctx = setup();
+    const { fake, session, linkedAndReady } = ctx;
+    await linkedAndReady();
+    const release = fake.holdClosing();
+    fake.startMode = 'qr';
+    const loggedOut = session.logout();
+    const started = session.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    const during = session.status();
+    release();
+    expect(during).toMatchObject({ state: 'stopped', ready: false, account: null });
+    await expect(loggedOut).resolves.toBe(true);
+    await started;
+    expect(fake.mostRunning).toBe(1);
+    expect(fake.clients).toHaveLength(2);
+    expect(fake.clients[0].destroyed).toBe(1);
+    expect(session.currentState).toBe('qr');
+    expect(session.isLinked()).toBe(false);
+  });
+
+  it('a logout during a crash teardown cancels the restart the crash would schedule', async () => {
+    ctx = setup();
+    const { fake, session, linkedAndReady } = ctx;
+    await linkedAndReady();
+    const release = fake.holdClosing();
+    fake.current.emit('disconnected', 'BROWSER_CLOSED');
+    const loggedOut = session.logout();
+    release();
+    await loggedOut;
+    await session.settled();
+    expect(session.status()).toMatchObject({ state: 'stopped', next_restart_at: null, restarts: 0, session_saved: false });
+    expect(fake.clients).toHaveLength(1);
+  });
+
+  it('a client being closed is never reported ready', async () => {
+    ctx = setup();
+    const { fake, session, linkedAndReady } = ctx;
+    await linkedAndReady();
+    const release = fake.holdClosing();
+    fake.current.emit('disconnected', 'PAGE_CRASHED');
+    expect(session.status()).toMatchObject({ state: 'disconnected', ready: false, account: null });
+    release();
+    await session.settled();
+  });
+
+  it('shutdown (stop) is not overtaken by a start asked for meanwhile', async () => {
+    ctx = setup();
+    const { fake, session, linkedAndReady } = ctx;
+    await linkedAndReady();
+    const release = fake.holdClosing();
+    const stopped = session.stop();
+    const restarted = session.start();
+    release();
+    await stopped;
+    await restarted;
+    expect(fake.mostRunning).toBe(1);
+  });
+});
+
+describe('stuck loading', () => {
+  it('a session stuck in authenticated after a scan is a failure too', async () => {
+    ctx = setup({ WHATSAPP_START_STUCK_MS: '30' });
+    const { fake, session, reached } = ctx;
+    await session.startAndSettle(1000);
+    fake.current.emit('authenticated');
+    await reached('disconnected');
+    expect(session.status().last_error).toBe('WhatsApp Web did not finish loading the session within 0.03 s');
+  });
+
+  it('a connection back to CONNECTED in time is left alone', async () => {
+    ctx = setup({ WHATSAPP_START_STUCK_MS: '30' });
+    const { fake, session, linkedAndReady } = ctx;
+    await linkedAndReady();
+    fake.current.emit('change_state', 'OPENING');
+    fake.current.emit('change_state', 'CONNECTED');
+    // Nothing should happen: give the watchdog three times its limit to prove it.
+    await expect(session.waitFor((s) => s !== 'ready', 90)).resolves.toBe('ready');
+    expect(fake.clients).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
+import { describeError } from '../common/describe-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { chromeFlags } from './chrome-flags.js';
 import type { ClientState, ClientStatus } from './client-status.js';
@@ -13,8 +14,20 @@ import { printQrToTerminal } from './terminal-qr.js';
 import type { AccountInfo, WhatsAppClient, WhatsAppClientFactory } from './whatsapp-client.port.js';
 
 const LOADING: ReadonlySet<ClientState> = new Set(['starting', 'authenticated']);
-/** Written into the profile once the device is linked: a folder without it was never paired. */
+/**
+ * Written into the profile when the device becomes ready. Automatic starts (boot, restarts after
+ * faults) need it; a profile without it was never paired here (or by a server before this marker
+ * existed: such a session is still started by the first call that needs it, and marked then).
+ */
 export const LINKED_MARKER = 'whatsapp-mcp-api.linked.json';
+/** How long revoking the device on logout may take before we give up on it and log out locally. */
+const REVOKE_TIMEOUT_MS = 10_000;
+
+/**
+ * Why a start is asked for: `explicit` always launches; `saved` needs a profile folder (a call that
+ * needs a ready client), `linked` the linked marker (boot), `restart` too (and is counted).
+ */
+type StartReason = 'explicit' | 'saved' | 'linked' | 'restart';
 
 interface Snapshot {
   qr: string | null;
@@ -25,16 +38,19 @@ interface Snapshot {
 /**
  * One linked account (`default` today) and its state machine. `transition` is the only place that
  * changes the state; every change is logged once and announced on `changes` so callers can wait
- * for a state instead of polling. Faults are recovered here: a failed client is closed before the
- * new state is announced, and restarted with backoff while a linked session is saved.
+ * for a state instead of polling.
+ *
+ * Launching and tearing down run one at a time (`serial`): a start waits for the previous Chrome
+ * to be gone (two must never share a profile), and a logout or stop cannot be overtaken by a
+ * start or a restart. A client is detached, and the state changed, the moment it fails or is
+ * retired, so the status never shows a client that is no longer there.
  */
 export class WhatsAppSession {
   private state: ClientState = 'stopped';
   private since = new Date();
   private snapshot: Snapshot = { qr: null, account: null, lastError: null };
   private client: WhatsAppClient | null = null;
-  /** Resolves once the previous client's Chrome has gone: a new one must not share its profile. */
-  private closing: Promise<void> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
   private restarts = 0;
   private failures = 0;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -76,6 +92,11 @@ export class WhatsAppSession {
     return existsSync(join(this.sessionDir, LINKED_MARKER));
   }
 
+  /** The running Chrome's process id (metrics), or null. */
+  browserPid(): number | null {
+    return this.client?.browserPid() ?? null;
+  }
+
   status(): ClientStatus {
     const { qr, account, lastError } = this.snapshot;
     return {
@@ -99,36 +120,8 @@ export class WhatsAppSession {
    * Launches Chrome unless a client is already running. Returns once the launch is under way; a
    * failure of the launch lands in the status (stopped + last_error), only a missing browser throws.
    */
-  async start(): Promise<void> {
-    this.cancelRestart();
-    await this.closing;
-    if (this.client) return;
-    const chrome = this.config.chromeExecutable;
-    if (!chrome || !existsSync(chrome)) {
-      throw new AppError(
-        'browser_unavailable',
-        `No Chrome or Chromium found (tried: ${this.config.chromeCandidates.join(', ')}). ` +
-          'Install Chromium or set WHATSAPP_CHROME_EXECUTABLE to its path.',
-      );
-    }
-    // The saved session is a credential: its folder is the owner's alone.
-    mkdirSync(this.config.authDir, { recursive: true, mode: 0o700 });
-    const client = this.factory.create({
-      authDir: this.config.authDir,
-      clientId: this.id,
-      chromeExecutable: chrome,
-      headless: this.config.headless,
-      chromeArgs: chromeFlags(this.config.chromeArgs),
-      webVersion: this.config.webVersion,
-      webCacheDir: this.config.webCacheDir,
-    });
-    this.client = client;
-    this.listen(client);
-    this.transition('starting', { qr: null, account: null, lastError: null });
-    this.watchStuck(client, `WhatsApp Web did not finish starting within ${this.config.startStuckMs / 1000} s`);
-    client.initialize().catch((error: unknown) =>
-      this.fail(client, `Could not start WhatsApp Web: ${describe(error)}`, true),
-    );
+  start(): Promise<void> {
+    return this.serial(() => this.launch('explicit'));
   }
 
   /** Boot-time start (WHATSAPP_AUTO_START); never throws, a failure lands in the status. */
@@ -136,7 +129,9 @@ export class WhatsAppSession {
     const mode = this.config.autoStart;
     if (mode === 'never' || (mode === 'auto' && !this.isLinked())) return;
     this.logger.log(mode === 'always' ? 'Starting at boot (WHATSAPP_AUTO_START=always)' : 'Reconnecting the saved session');
-    await this.start().catch((error: unknown) => this.transition('stopped', { ...this.snapshot, lastError: describe(error) }));
+    await this.serial(() => this.launch(mode === 'always' ? 'explicit' : 'linked')).catch((error: unknown) =>
+      this.transition('stopped', { ...this.snapshot, lastError: describeError(error) }),
+    );
   }
 
   /** Starts if needed and waits until the state has left `starting` (or the timeout passed). */
@@ -167,7 +162,9 @@ export class WhatsAppSession {
    * started first; anything that cannot become ready by itself fails at once with `not_ready`.
    */
   async ensureReady(): Promise<WhatsAppClient> {
-    if ((this.state === 'stopped' || this.state === 'disconnected') && this.hasSavedSession()) await this.start();
+    if ((this.state === 'stopped' || this.state === 'disconnected') && this.hasSavedSession()) {
+      await this.serial(() => this.launch('saved'));
+    }
     if (LOADING.has(this.state)) await this.waitFor((state) => !LOADING.has(state), this.config.readyTimeoutMs);
     if (this.state === 'ready' && this.client) return this.client;
     throw this.notReady();
@@ -183,41 +180,79 @@ export class WhatsAppSession {
   }
 
   /**
-   * From any state: revoke the linked device when a client is running, close Chrome, delete the
-   * saved session, and end in `stopped` with nothing left over. Returns whether WhatsApp revoked it.
+   * From any state: revoke the linked device when a client is running (given up after 10 s),
+   * close Chrome, delete the saved session, and end in `stopped` with nothing left over. Returns
+   * whether WhatsApp revoked the device.
    */
-  async logout(): Promise<boolean> {
-    this.cancelRestart();
-    const client = this.client;
-    let revoked = false;
-    if (client) {
-      this.client = null;
-      if (this.state === 'ready' || this.state === 'authenticated') {
-        revoked = await client.logout().then(
-          () => true,
-          (error: unknown) => {
-            this.logger.warn(`Could not revoke the linked device: ${describe(error)}`);
-            return false;
-          },
-        );
-      }
-      await this.close(client);
-    }
-    await this.closing;
-    await rm(this.sessionDir, { recursive: true, force: true, maxRetries: 4 });
-    this.failures = 0;
-    this.transition('stopped', { qr: null, account: null, lastError: null });
-    return revoked;
+  logout(): Promise<boolean> {
+    return this.serial(async () => {
+      this.cancelRestart();
+      const client = this.client;
+      const linked = this.state === 'ready' || this.state === 'authenticated';
+      this.detach('stopped', { qr: null, account: null, lastError: null });
+      let revoked = false;
+      if (client && linked) revoked = await this.revoke(client);
+      if (client) await this.close(client);
+      await rm(this.sessionDir, { recursive: true, force: true, maxRetries: 4 });
+      this.failures = 0;
+      return revoked;
+    });
   }
 
   /** Closes Chrome and waits for it (shutdown); the saved session stays for the next start. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    return this.serial(async () => {
+      this.cancelRestart();
+      const client = this.client;
+      if (!client) return;
+      this.detach('stopped', { ...this.snapshot, qr: null, account: null });
+      await this.close(client);
+    });
+  }
+
+  /** Resolves once the lifecycle work asked for so far (launches, teardowns) is done. */
+  async settled(): Promise<void> {
+    await this.queue;
+  }
+
+  /** Runs lifecycle work one task at a time, in the order asked. */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async launch(reason: StartReason): Promise<void> {
+    if (this.client) return;
+    if (reason === 'saved' && !this.hasSavedSession()) return;
+    if ((reason === 'linked' || reason === 'restart') && !this.isLinked()) return;
     this.cancelRestart();
-    const client = this.client;
-    if (!client) return this.closing;
-    this.client = null;
-    await this.close(client);
-    this.transition('stopped', { ...this.snapshot, qr: null });
+    const chrome = this.config.chromeExecutable;
+    if (!chrome || !existsSync(chrome)) {
+      throw new AppError(
+        'browser_unavailable',
+        `No Chrome or Chromium found (tried: ${this.config.chromeCandidates.join(', ')}). ` +
+          'Install Chromium or set WHATSAPP_CHROME_EXECUTABLE to its path.',
+      );
+    }
+    // The saved session is a credential: its folder is the owner's alone.
+    mkdirSync(this.config.authDir, { recursive: true, mode: 0o700 });
+    const client = this.factory.create({
+      authDir: this.config.authDir,
+      clientId: this.id,
+      chromeExecutable: chrome,
+      headless: this.config.headless,
+      chromeArgs: chromeFlags(this.config.chromeArgs),
+      webVersion: this.config.webVersion,
+      webCacheDir: this.config.webCacheDir,
+    });
+    if (reason === 'restart') this.restarts++;
+    this.client = client;
+    this.listen(client);
+    this.transition('starting', { qr: null, account: null, lastError: null });
+    client.initialize().catch((error: unknown) =>
+      this.fail(client, `Could not start WhatsApp Web: ${describeError(error)}`, true),
+    );
   }
 
   private listen(client: WhatsAppClient): void {
@@ -260,37 +295,65 @@ export class WhatsAppSession {
     const { action, description } = recoveryFor(reason);
     if (action !== 'unlinked') return this.fail(client, `Disconnected: ${description}`, action === 'retry');
     if (this.client !== client) return;
-    this.client = null;
     this.cancelRestart();
-    await this.close(client);
-    await rm(this.sessionDir, { recursive: true, force: true, maxRetries: 4 });
-    this.transition('stopped', { qr: null, account: null, lastError: `Logged out: ${description}. Pair again to use WhatsApp.` });
+    this.detach('stopped', { qr: null, account: null, lastError: `Logged out: ${description}. Pair again to use WhatsApp.` });
+    await this.serial(async () => {
+      await this.close(client);
+      await rm(this.sessionDir, { recursive: true, force: true, maxRetries: 4 });
+    });
   }
 
   /**
-   * A client that failed is closed (its Chrome must not linger) before the new state is announced:
-   * `stopped` when it never got going, `disconnected` when it was linked or ready.
+   * A client that failed is detached at once (`stopped` when it never got going, `disconnected`
+   * when it was linked or ready), then closed, so its Chrome does not linger; a restart is
+   * scheduled afterwards when the fault is worth retrying and a linked session is saved.
    */
   private async fail(client: WhatsAppClient, lastError: string, retry: boolean, state?: ClientState): Promise<void> {
     if (this.client !== client) return;
-    this.client = null;
     const next = state ?? (this.state === 'starting' || this.state === 'qr' ? 'stopped' : 'disconnected');
-    await this.close(client);
-    this.transition(next, { qr: null, account: null, lastError });
-    if (retry && this.isLinked()) this.scheduleRestart();
+    this.detach(next, { qr: null, account: null, lastError });
+    await this.serial(async () => {
+      await this.close(client);
+      if (retry && !this.client && this.isLinked()) this.scheduleRestart();
+    });
+  }
+
+  private detach(state: ClientState, snapshot: Snapshot): void {
+    this.client = null;
+    this.clearStuck();
+    this.transition(state, snapshot);
+  }
+
+  private async revoke(client: WhatsAppClient): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), REVOKE_TIMEOUT_MS);
+    });
+    const revoked = client.logout().then(
+      () => true,
+      (error: unknown) => {
+        this.logger.warn(`Could not revoke the linked device: ${describeError(error)}`);
+        return false;
+      },
+    );
+    try {
+      return await Promise.race([revoked, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private scheduleRestart(): void {
+    this.cancelRestart();
     const delay = restartDelay(this.failures++, this.config.restartMinMs, this.config.restartMaxMs);
     this.nextRestartAt = new Date(Date.now() + delay);
     this.logger.log(`Restarting in ${Math.round(delay / 100) / 10} s`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.nextRestartAt = null;
-      this.restarts++;
-      this.start().catch((error: unknown) => {
-        this.transition('stopped', { ...this.snapshot, lastError: describe(error) });
-        this.scheduleRestart();
+      this.serial(() => this.launch('restart')).catch((error: unknown) => {
+        this.transition('stopped', { ...this.snapshot, lastError: describeError(error) });
+        if (this.isLinked()) this.scheduleRestart();
       });
     }, delay).unref();
   }
@@ -315,16 +378,14 @@ export class WhatsAppSession {
     try {
       writeFileSync(join(this.sessionDir, LINKED_MARKER), JSON.stringify({ wid: account?.wid ?? null, linked_at: new Date() }));
     } catch (error) {
-      this.logger.warn(`Could not mark the session as linked: ${describe(error)}`);
+      this.logger.warn(`Could not mark the session as linked: ${describeError(error)}`);
     }
   }
 
   private close(client: WhatsAppClient): Promise<void> {
-    this.clearStuck();
-    this.closing = client.destroy().catch((error: unknown) => {
-      this.logger.warn(`Closing Chrome failed: ${describe(error)}`);
+    return client.destroy().catch((error: unknown) => {
+      this.logger.warn(`Closing Chrome failed: ${describeError(error)}`);
     });
-    return this.closing;
   }
 
   private transition(state: ClientState, snapshot: Snapshot): void {
@@ -333,14 +394,15 @@ export class WhatsAppSession {
     this.snapshot = snapshot;
     if (previous !== state) {
       this.since = new Date();
+      // Loading (starting, or authenticated after a scan) is bounded as a whole.
       if (!LOADING.has(state)) this.clearStuck();
+      else if (!LOADING.has(previous) && this.client) {
+        const what = state === 'starting' ? 'finish starting' : 'finish loading the session';
+        this.watchStuck(this.client, `WhatsApp Web did not ${what} within ${this.config.startStuckMs / 1000} s`);
+      }
       const reason = snapshot.lastError ? ` (${snapshot.lastError})` : '';
       this.logger.log(`state ${previous} -> ${state}${reason}`);
     }
     this.changes.emit('state', state);
   }
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

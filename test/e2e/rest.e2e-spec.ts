@@ -25,14 +25,8 @@ afterEach(async () => {
   await t.app.close();
 });
 
-const reached = (state: ClientState) => t.whatsapp.session().waitFor((s) => s === state, 2000);
-
-/** Pairs through the fake: start, scan, ready. */
-async function pair(): Promise<void> {
-  await http.post('/api/auth/start').expect(200);
-  t.fake.current.scan();
-  await reached('ready');
-}
+const reached = (state: ClientState) => t.reached(state);
+const pair = (headers: Record<string, string> = {}) => t.pair(headers);
 
 function errorBody(code: string, message: string | RegExp, extra: Record<string, unknown> = {}) {
   return { ok: false, error: { code, message: typeof message === 'string' ? message : expect.stringMatching(message), ...extra } };
@@ -193,12 +187,19 @@ describe('POST /api/send', () => {
   });
 
   it('not ready and nothing saved → 409 not_ready at once with the state and a hint', async () => {
+    // With a minute to wait for readiness, only the fast path answers within the test's 5 s.
+    await t.app.close();
+    t = await createTestApp({ WHATSAPP_READY_TIMEOUT_MS: '60000' });
+    http = request(t.app.getHttpServer());
     const res = await http.post('/api/send').send({ phone_number: '15551234567', message: 'hi' }).expect(409);
     expect(res.body).toEqual(errorBody('not_ready', /state stopped.*Pair first/, { state: 'stopped' }));
     expect(t.fake.clients).toHaveLength(0);
   });
 
-  it('while a QR waits → 409 not_ready with state qr', async () => {
+  it('while a QR waits → 409 not_ready with state qr, at once', async () => {
+    await t.app.close();
+    t = await createTestApp({ WHATSAPP_READY_TIMEOUT_MS: '60000' });
+    http = request(t.app.getHttpServer());
     await http.post('/api/auth/start').expect(200);
     const res = await http.post('/api/send').send({ phone_number: '15551234567', message: 'hi' }).expect(409);
     expect(res.body).toEqual(errorBody('not_ready', /scan the QR/, { state: 'qr' }));

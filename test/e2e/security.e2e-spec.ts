@@ -29,13 +29,8 @@ afterEach(async () => {
   await t?.app.close();
 });
 
-const reached = (state: ClientState) => t.whatsapp.session().waitFor((s) => s === state, 2000);
-
-async function pair(headers: Record<string, string> = {}): Promise<void> {
-  await http.post('/api/auth/start').set(headers).expect(200);
-  t.fake.current.scan();
-  await reached('ready');
-}
+const reached = (state: ClientState) => t.reached(state);
+const pair = (headers: Record<string, string> = {}) => t.pair(headers);
 
 describe('API key', () => {
   beforeEach(() => boot({ WHATSAPP_API_KEY: KEY }));
@@ -104,18 +99,37 @@ describe('API key', () => {
       expect(res.headers['set-cookie']).toBeUndefined();
     });
 
+    it('key tries are limited: 10 per 15 minutes from one address, then 429', async () => {
+      for (let i = 0; i < 10; i++) await http.post('/qr/login').type('form').send({ key: `guess-${i}` }).expect(401);
+      const res = await http.post('/qr/login').type('form').send({ key: KEY }).expect(429);
+      expect(res.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('at most 10 API key attempts') });
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    });
+
+    it('an HTML form cannot post to the API routes', async () => {
+      const res = await http
+        .post('/api/send')
+        .set('X-Api-Key', KEY)
+        .type('form')
+        .send({ phone_number: '15551234567', message: 'hi' })
+        .expect(400);
+      expect(res.body.error.message).toBe('phone_number must include country code and contain 8-15 digits');
+    });
+
     it('the right key sets an HttpOnly cookie that opens the QR page and JSON only', async () => {
       await http.post('/api/auth/start').set('X-Api-Key', KEY).expect(200);
       const login = await http.post('/qr/login').type('form').send({ key: KEY }).expect(303);
       expect(login.headers.location).toBe('/qr');
       const setCookie = String(login.headers['set-cookie']);
-      expect(setCookie).toMatch(/^wa_mcp_qr=[\w-]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=3600$/);
+      expect(setCookie).toMatch(/^wa_mcp_qr=\d+\.[\w-]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=3600$/);
       expect(setCookie).not.toContain(KEY);
       const cookie = setCookie.split(';')[0];
       const page = await http.get('/qr').set('Cookie', cookie).expect(200);
       expect(page.text).toContain('data:image/png;base64,');
       await http.get('/api/qr').set('Cookie', cookie).expect(200);
+      await http.get('/openapi.json').set('Cookie', cookie).expect(200);
       await http.get('/api/status').set('Cookie', cookie).expect(401);
+      await http.get('/metrics').set('Cookie', cookie).expect(401);
       await http.post('/api/logout').set('Cookie', cookie).expect(401);
       await http.get('/qr').set('Cookie', 'wa_mcp_qr=forged').expect(401);
     });

@@ -19,6 +19,15 @@ describe('the server started as the README says (npm start)', () => {
     expect(body).toMatchObject({ ok: true, name: 'whatsapp-mcp-api', mcp: `${server.url}/mcp`, status: { state: 'stopped' } });
   });
 
+  it('logs JSON lines only, the access line of each request included', async () => {
+    await fetch(`${server.url}/health`);
+    await server.waitForOutput(/"msg":"GET \/health 200"/);
+    const lines = server.output().split('\n').filter(Boolean);
+    const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(entries.every((e) => typeof e.level === 'number' && typeof e.msg === 'string')).toBe(true);
+    expect(entries.map((e) => e.msg)).toContain('GET /health 200');
+  });
+
   it('answers an unknown route with the JSON error shape', async () => {
     const res = await fetch(`${server.url}/nope`);
     expect(res.status).toBe(404);

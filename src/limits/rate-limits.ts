@@ -15,16 +15,19 @@ function limit(points: number, windowMs: number, what: string): Limit | null {
 }
 
 /**
- * Limits that protect the account: WhatsApp bans accounts that send in bursts. REST and MCP call
- * the same services, so the limits live here rather than in an HTTP guard. Counting is
+ * Limits that protect the account: WhatsApp bans accounts that send in bursts, and a guessed API
+ * key is the account. REST and MCP call the same services, so the limits live here rather than in
+ * an HTTP guard. Counting is
  * rate-limiter-flexible's (a window per key); @nestjs/throttler's storage would do, but the package
  * is CommonJS requiring the ESM-only @nestjs/common 12, which Jest on Node 20 cannot load.
  */
 @Injectable()
-export class SendLimits {
+export class RateLimits {
   private readonly perRecipient: Limit | null;
   private readonly overall: Limit | null;
   private readonly pairingCodes: Limit | null;
+  /** The QR page's key form: 10 tries per 15 minutes from one address. */
+  private readonly keyAttempts = limit(10, 15 * 60_000, 'API key attempts from one address');
 
   constructor(config: AppConfig) {
     this.perRecipient = limit(config.recipientLimit, config.sendWindowMs, 'messages to one recipient');
@@ -40,6 +43,10 @@ export class SendLimits {
 
   async pairing(): Promise<void> {
     await take(this.pairingCodes, 'all');
+  }
+
+  async keyAttempt(address: string): Promise<void> {
+    await take(this.keyAttempts, address);
   }
 }
 

@@ -1,0 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { requestIdOf } from '../common/request-id.js';
+import { routeOf } from '../common/route-label.js';
+
+type Req = IncomingMessage & Partial<Pick<Request, 'path' | 'route' | 'method'>>;
+
+/**
+ * One line per request, every request (also those refused before routing): request id, method,
+ * path (no query string: it may hold phone numbers), route, status and duration. Headers and bodies
+ * are never logged, so neither is the API key nor a message.
+ */
+export function accessLog(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (request) => requestIdOf(request as unknown as Request),
+    serializers: {
+      req: (request: Req & { raw?: Req; id?: string }) => ({ id: request.id, method: request.method, path: (request.raw ?? request).path }),
+      res: (response: ServerResponse) => ({ status: response.statusCode }),
+    },
+    customSuccessObject: (request: Req, _response, value: object) => ({ ...value, route: routeOf(request) }),
+    customErrorObject: (request: Req, _response, _error, value: object) => ({ ...value, route: routeOf(request) }),
+    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+    customSuccessMessage: (request: Req, response) => `${request.method} ${request.path ?? request.url} ${response.statusCode}`,
+    customErrorMessage: (request: Req, response) => `${request.method} ${request.path ?? request.url} ${response.statusCode}`,
+    customAttributeKeys: { responseTime: 'duration_ms' },
+  });
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CLIENT_STATES } from '../whatsapp/client-status.js';
+import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import { processGroupRssBytes } from './chrome-rss.js';
+
+/**
+ * Prometheus metrics (prom-client), in a registry of our own rather than the global one, so that
+ * several apps in one process (tests) do not share counters. Values that already live elsewhere
+ * (state, restarts, MCP sessions, Chrome memory) are read when scraped.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  private readonly durations = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly sent = new Counter({
+    name: 'whatsapp_messages_sent_total',
+    help: 'Messages sent (REST and MCP).',
+    registers: [this.registry],
+  });
+  private readonly failed = new Counter({
+    name: 'whatsapp_messages_failed_total',
+    help: 'Sends that failed after input validation, by error code.',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  constructor(whatsapp: WhatsAppService) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'whatsapp_client_state',
+      help: 'The WhatsApp client state: 1 for the current state, 0 for the others.',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const current = whatsapp.session().currentState;
+        for (const state of CLIENT_STATES) this.set({ state }, state === current ? 1 : 0);
+      },
+    });
+    this.gauge('whatsapp_restarts', 'Automatic restarts of the WhatsApp client since the server started.', () =>
+      whatsapp.session().status().restarts,
+    );
+    this.gauge('chrome_resident_memory_bytes', 'Resident memory of Chrome and its helper processes.', () =>
+      processGroupRssBytes(whatsapp.session().browserPid()),
+    );
+  }
+
+  /** A gauge whose value is read when scraped (other modules register theirs, e.g. MCP sessions). */
+  gauge(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.durations.observe(labels, seconds);
+  }
+
+  messageSent(): void {
+    this.sent.inc();
+  }
+
+  messageFailed(code: string): void {
+    this.failed.inc({ code });
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,114 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import type { ErrorCode } from '../common/app-error.js';
+import { HTTP_STATUS } from '../common/app-exception.filter.js';
+import { PHONE_RULE } from '../common/input-rules.js';
+import { notReadyError } from '../whatsapp/not-ready.js';
+import { ErrorBodySchema, JsonRpcErrorSchema } from './schemas.js';
+
+const notReady = notReadyError('stopped', null);
+
+/** One example per code, with the texts the server really sends. */
+const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: Record<string, unknown> }> = {
+  invalid_input: { summary: 'A rule of the input was broken, or the JSON body is malformed', message: PHONE_RULE },
+  unauthorized: {
+    summary: 'WHATSAPP_API_KEY is set and the request did not carry it',
+    message: 'A valid API key is required: send it as X-Api-Key: <key> or Authorization: Bearer <key>.',
+  },
+  forbidden: {
+    summary: 'A browser Origin not in WHATSAPP_ALLOWED_ORIGINS, or a Host not allowed',
+    message: 'Origin https://evil.example is not allowed; list it in WHATSAPP_ALLOWED_ORIGINS to call this API from a browser.',
+  },
+  not_found: { summary: 'Unknown route', message: 'Cannot GET /nope' },
+  not_on_whatsapp: { summary: 'The number has no WhatsApp; nothing was sent', message: '15551234567 is not on WhatsApp; nothing was sent.' },
+  chat_not_found: { summary: 'There is no chat with that number', message: 'There is no chat with 15551234567.' },
+  not_ready: { summary: 'The client is not ready and cannot become ready by itself', message: notReady.message, details: notReady.details },
+  payload_too_large: { summary: 'The body is over 1 MiB', message: 'Request body is larger than 1 MiB' },
+  rate_limited: {
+    summary: 'A sending or pairing limit; wait Retry-After seconds',
+    message: 'Too many requests: at most 6 messages to one recipient per minute. Try again in 42 s.',
+    details: { retry_after: 42 },
+  },
+  whatsapp_error: {
+    summary: 'WhatsApp Web failed during the operation',
+    message: 'WhatsApp Web failed to send the message: Evaluation failed: Error: Request timed out',
+  },
+  start_failed: {
+    summary: 'WhatsApp Web could not be started',
+    message: 'Could not start WhatsApp Web: net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/',
+    details: { state: 'stopped' },
+  },
+  browser_unavailable: {
+    summary: 'No Chrome or Chromium found',
+    message:
+      'No Chrome or Chromium found (tried: /usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome). ' +
+      'Install Chromium or set WHATSAPP_CHROME_EXECUTABLE to its path.',
+  },
+  internal: {
+    summary: 'A bug: the request id is in the server log',
+    message: 'Internal error (request id 6f1c2a7e-3b9d-4c55-9a0e-2d8f1b7c4e10)',
+    details: { request_id: '6f1c2a7e-3b9d-4c55-9a0e-2d8f1b7c4e10' },
+  },
+};
+
+const HEADERS: Partial<Record<number, Record<string, { description: string; schema: { type: 'string' | 'integer' } }>>> = {
+  401: { 'WWW-Authenticate': { description: 'Always `Bearer`', schema: { type: 'string' } } },
+  429: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+};
+
+/**
+ * The error answers a route can really give, as `{ ok: false, error: { code, message } }` with one
+ * example per code, grouped by the status HTTP_STATUS maps each code to. Every route can be refused
+ * by the Host and Origin checks (403) and can hit a bug (500); ApiErrors adds the key check (401).
+ */
+export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
+  return errorResponses(['unauthorized', ...codes]);
+}
+
+/** For the routes that answer without the key (liveness, readiness). */
+export function ApiOpenRouteErrors(...codes: ErrorCode[]): MethodDecorator {
+  return errorResponses(codes);
+}
+
+function errorResponses(codes: ErrorCode[]): MethodDecorator {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set<ErrorCode>([...codes, 'forbidden', 'internal'])) {
+    const status = HTTP_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses = [...byStatus].sort(([a], [b]) => a - b).map(([status, statusCodes]) =>
+    ApiResponse({
+      status,
+      description: statusCodes.map((code) => `\`${code}\`: ${EXAMPLES[code].summary}`).join('; '),
+      type: ErrorBodySchema,
+      headers: HEADERS[status],
+      examples: Object.fromEntries(
+        statusCodes.map((code) => {
+          const { summary, message, details } = EXAMPLES[code];
+          return [code, { summary, value: { ok: false, error: { code, message, ...details } } }];
+        }),
+      ),
+    }),
+  );
+  return applyDecorators(...responses);
+}
+
+/** Routes that read a body: a malformed one is `invalid_input`, an oversized one `payload_too_large`. */
+export const BODY_ERRORS: ErrorCode[] = ['invalid_input', 'payload_too_large'];
+
+const MCP_ERRORS: Record<number, string> = {
+  400: 'Not a valid JSON-RPC message, or (GET, DELETE) no Mcp-Session-Id',
+  401: 'WHATSAPP_API_KEY is set and the request did not carry it',
+  403: 'A browser Origin or a Host that is not allowed',
+  404: 'Unknown or expired session: send initialize without a session id to open a new one',
+  406: 'The Accept header admits neither JSON nor an event stream',
+  413: 'The body is over 1 MiB',
+  503: 'Every MCP session is in use',
+};
+
+/** /mcp refuses as JSON-RPC: `{ jsonrpc: "2.0", error: { code, message }, id }`. */
+export function ApiMcpErrors(...statuses: number[]): MethodDecorator {
+  return applyDecorators(
+    ...statuses.map((status) => ApiResponse({ status, description: MCP_ERRORS[status], type: JsonRpcErrorSchema })),
+  );
+}
