@@ -74,6 +74,7 @@ export class McpHttpService {
       return rpcError(response, 404, -32001, 'Session not found: it was closed or expired; send initialize without a session id to open a new one', jsonRpcIdOf(body));
     }
     if (session.jsonResponse && !acceptsSse(request)) admitPlainClient(request);
+    if (request.method === 'GET') this.sessions.holdOpen(session, response);
     try {
       await session.transport.handleRequest(request, response, body);
     } finally {

@@ -13,6 +13,8 @@ export interface McpSession {
   /** Answers with plain JSON instead of SSE: the session was opened by a client that does not accept SSE. */
   readonly jsonResponse: boolean;
   lastSeen: number;
+  /** Open server-to-client streams (GET): a client listening on one is not idle. */
+  streams: number;
 }
 
 export interface McpSessionEvents {
@@ -20,6 +22,8 @@ export interface McpSessionEvents {
   closed: [id: string];
   /** A session was closed for being idle longer than the configured time. */
   expired: [id: string];
+  /** A session's server-to-client stream closed (its idle time starts again). */
+  streamClosed: [id: string];
 }
 
 /** Longest pause between two sweeps for idle sessions, so expiry is late by at most this much. */
@@ -77,7 +81,7 @@ export class McpSessionRegistry implements OnApplicationBootstrap, BeforeApplica
     const id = randomUUID();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, enableJsonResponse: jsonResponse });
     const server = this.servers.create();
-    const session: McpSession = { id, server, transport, jsonResponse, lastSeen: this.now() };
+    const session: McpSession = { id, server, transport, jsonResponse, lastSeen: this.now(), streams: 0 };
     this.sessions.set(id, session);
     transport.onclose = () => {
       if (this.sessions.get(id) !== session) return;
@@ -106,9 +110,19 @@ export class McpSessionRegistry implements OnApplicationBootstrap, BeforeApplica
     await session?.server.close();
   }
 
-  /** Closes every session idle for at least the configured time; returns how many. */
+  /** Counts an open GET stream as activity for as long as it stays open. */
+  holdOpen(session: McpSession, stream: { once(event: 'close', listener: () => void): unknown }): void {
+    session.streams++;
+    stream.once('close', () => {
+      session.streams--;
+      session.lastSeen = this.now();
+      this.events.emit('streamClosed', session.id);
+    });
+  }
+
+  /** Closes every session idle (no request, no open stream) for at least the configured time; returns how many. */
   async sweep(now: number = this.now()): Promise<number> {
-    const idle = [...this.sessions.values()].filter((s) => now - s.lastSeen >= this.config.mcpSessionIdleMs);
+    const idle = [...this.sessions.values()].filter((s) => s.streams === 0 && now - s.lastSeen >= this.config.mcpSessionIdleMs);
     await Promise.all(
       idle.map(async (session) => {
         await this.close(session.id);

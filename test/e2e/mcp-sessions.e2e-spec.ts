@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { connectClient, INITIALIZE, type McpTestApp, rawPost, startMcpApp } from '../mcp-harness.js';
+import { INITIALIZE, type McpTestApp, rawPost, startMcpApp } from '../mcp-harness.js';
 
 const LIST = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
 
@@ -38,15 +38,32 @@ describe('MCP sessions are bounded', () => {
 
   it('an idle session expires after the configured time, and its id then answers 404', async () => {
     t = await startMcpApp({ WHATSAPP_MCP_SESSION_IDLE_MS: '100' });
-    const { client, transport } = await connectClient(t.url);
-    const sessionId = transport.sessionId!;
+    const sessionId = await openSession(t.url);
     const [expired] = await once(t.registry.events, 'expired');
     expect(expired).toBe(sessionId);
     expect(t.registry.size).toBe(0);
     const response = await rawPost(t.url, LIST, { 'mcp-session-id': sessionId });
     expect(response.status).toBe(404);
     await expect(response.json()).resolves.toMatchObject({ error: { code: -32001 } });
-    await client.close();
+  });
+
+  it('a client listening on its event stream is not idle; once the stream closes the idle time counts', async () => {
+    t = await startMcpApp({ WHATSAPP_MCP_SESSION_IDLE_MS: '1000' });
+    let now = 0;
+    t.registry.now = () => now;
+    const sessionId = await openSession(t.url);
+    const listening = new AbortController();
+    const stream = await fetch(t.url, { headers: { accept: 'text/event-stream', 'mcp-session-id': sessionId }, signal: listening.signal });
+    expect(stream.status).toBe(200);
+    now = 5000;
+    await expect(t.registry.sweep()).resolves.toBe(0);
+    const closed = once(t.registry.events, 'streamClosed');
+    listening.abort();
+    await expect(closed).resolves.toEqual([sessionId]);
+    now = 5999;
+    await expect(t.registry.sweep()).resolves.toBe(0);
+    now = 6000;
+    await expect(t.registry.sweep()).resolves.toBe(1);
   });
 
   it('only sessions idle for the whole idle time expire; every request counts as activity', async () => {
