@@ -72,8 +72,15 @@ const STATUS = {
       properties: { wid: { type: 'string' }, pushname: { type: 'string' }, platform: { type: 'string' } },
       required: ['wid', 'pushname', 'platform'],
     },
+    session_saved: { type: 'boolean', description: 'A linked session is saved: the server reconnects it by itself.' },
+    since: { type: 'string', description: 'When the current state began (ISO 8601).' },
+    restarts: { type: 'integer', description: 'Automatic restarts since the server started.' },
+    next_restart_at: { ...nullable('string'), description: 'When the next automatic restart is due (ISO 8601).' },
   },
-  required: ['state', 'ready', 'authenticated', 'auth_dir', 'chrome_executable', 'headless', 'has_qr', 'last_error', 'account'],
+  required: [
+    'state', 'ready', 'authenticated', 'auth_dir', 'chrome_executable', 'headless', 'has_qr', 'last_error', 'account',
+    'session_saved', 'since', 'restarts', 'next_restart_at',
+  ],
 };
 
 const MESSAGE = {
