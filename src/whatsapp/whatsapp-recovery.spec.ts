@@ -108,6 +108,23 @@ describe('recovery after faults', () => {
     expect(fake.clients).toHaveLength(1);
   });
 
+  it('a phone-side unlink says session_saved false as soon as it says stopped, before Chrome has closed', async () => {
+    ctx = setup();
+    const { fake, session, reached, linkedAndReady } = ctx;
+    await linkedAndReady();
+    const release = fake.holdClosing();
+    const stopped = reached('stopped');
+    fake.current.emit('disconnected', 'LOGOUT');
+    await stopped;
+    expect(session.status()).toMatchObject({ state: 'stopped', session_saved: false });
+    // Still closing: the folder goes once Chrome has exited.
+    expect(existsSync(session.sessionDir)).toBe(true);
+    release();
+    await session.settled();
+    expect(existsSync(session.sessionDir)).toBe(false);
+    expect(session.status()).toMatchObject({ state: 'stopped', session_saved: false });
+  });
+
   it('CONFLICT keeps the session and waits for a person', async () => {
     ctx = setup();
     const { fake, session, reached, linkedAndReady } = ctx;

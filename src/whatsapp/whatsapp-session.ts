@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -296,6 +296,9 @@ export class WhatsAppSession {
     if (action !== 'unlinked') return this.fail(client, `Disconnected: ${description}`, action === 'retry');
     if (this.client !== client) return;
     this.cancelRestart();
+    // The device is gone now: the status must not say a session is saved while Chrome closes
+    // and before the folder can be deleted (a poller would see `stopped` with session_saved true).
+    rmSync(join(this.sessionDir, LINKED_MARKER), { force: true });
     this.detach('stopped', { qr: null, account: null, lastError: `Logged out: ${description}. Pair again to use WhatsApp.` });
     await this.serial(async () => {
       await this.close(client);

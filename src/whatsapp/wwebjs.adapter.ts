@@ -16,8 +16,17 @@ import { clearStaleProfileLock } from './profile-lock.js';
 
 const { Client, LocalAuth } = wwebjs;
 type LibClient = InstanceType<typeof Client>;
+type LibAuth = InstanceType<typeof LocalAuth>;
 type LibChat = Awaited<ReturnType<LibClient['getChats']>>[number];
 type LibMessage = Awaited<ReturnType<LibClient['sendMessage']>>;
+/** A chat as WhatsApp Web serializes it for the library (window.WWebJS.getChatModel). */
+type ChatModel = { isGroup?: boolean } & Record<string, unknown>;
+type ChatStructure = new (client: LibClient, data: ChatModel) => LibChat;
+/**
+ * The library's own chat structures (exported at runtime, typed only as interfaces): they turn a
+ * serialized chat into the Chat that getChats() returns, so chats fetched either way map alike.
+ */
+const { PrivateChat, GroupChat } = wwebjs as unknown as { PrivateChat: ChatStructure; GroupChat: ChatStructure };
 
 const FORWARDED_EVENTS = ['qr', 'authenticated', 'ready', 'auth_failure', 'change_state'] as const;
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -51,6 +60,45 @@ export function toChatSummary(chat: LibChat): ChatSummary {
   };
 }
 
+/**
+ * Makes LocalAuth stand down once the phone has unlinked the device. On `disconnected('LOGOUT')`
+ * whatsapp-web.js, in a navigation handler nobody awaits, wipes the profile while Chrome still
+ * runs, re-creates it and injects into the page again to show a new QR. The session closes that
+ * client and deletes the profile once Chrome has exited; the library's steps raced with that,
+ * re-creating the folder afterwards (a "saved session" that made the next call launch Chrome again)
+ * and failing on the closing page (an unhandled rejection). So after an unlink the wipe is left to
+ * the session, and the re-arm never settles, which ends the library's handler there.
+ */
+export function standDownAfterUnlink(auth: LibAuth, unlinked: () => boolean): void {
+  const wipe = auth.logout.bind(auth);
+  const prepare = auth.beforeBrowserInitialized.bind(auth);
+  auth.logout = async () => {
+    if (!unlinked()) await wipe();
+  };
+  auth.beforeBrowserInitialized = () => (unlinked() ? new Promise<void>(() => undefined) : prepare());
+}
+
+/**
+ * Runs in the page: the `limit` chats with the newest activity (`t`), serialized by the library's
+ * own getChatModel. Only those are serialized, so the cost does not grow with the account as
+ * getChats() (every chat serialized, then sorted and sliced here) did.
+ */
+async function newestChatModels(limit: number): Promise<ChatModel[]> {
+  type PageChat = { t?: number };
+  const page = globalThis as unknown as {
+    require(module: 'WAWebCollections'): { Chat: { getModelsArray(): PageChat[] } };
+    WWebJS: { getChatModel(chat: PageChat): Promise<ChatModel | null> };
+  };
+  const newest = [...page.require('WAWebCollections').Chat.getModelsArray()].sort((a, b) => (b.t ?? 0) - (a.t ?? 0)).slice(0, limit);
+  const models = await Promise.all(newest.map((chat) => page.WWebJS.getChatModel(chat)));
+  return models.filter((model): model is ChatModel => model !== null);
+}
+
+/** A serialized chat, mapped as the library maps the chats of getChats(). */
+export function chatModelSummary(model: ChatModel, lib: LibClient): ChatSummary {
+  return toChatSummary(new (model.isGroup ? GroupChat : PrivateChat)(lib, model));
+}
+
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> =>
   Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
 
@@ -65,6 +113,8 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
   private lib: LibClient | null = null;
   private destroyed = false;
   private lost = false;
+  /** The library reported `LOGOUT`: the phone removed this device. */
+  private unlinked = false;
 
   constructor(private readonly options: ClientLaunchOptions) {
     super();
@@ -74,6 +124,7 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
     const { authDir, clientId, chromeExecutable, headless, chromeArgs, webVersion, webCacheDir } = this.options;
     const userDataDir = join(authDir, `session-${clientId}`);
     const auth = new LocalAuth({ clientId, dataPath: authDir });
+    standDownAfterUnlink(auth, () => this.unlinked);
     clearStaleProfileLock(userDataDir);
     const launching = puppeteer.launch({
       executablePath: chromeExecutable,
@@ -106,7 +157,10 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
         if (!this.destroyed) this.emit(event, ...args);
       });
     }
-    lib.on('disconnected', (reason: string) => this.disconnect(reason));
+    lib.on('disconnected', (reason: string) => {
+      if (reason === 'LOGOUT') this.unlinked = true;
+      this.disconnect(reason);
+    });
     await lib.initialize().catch(async (error: unknown) => {
       // When Chrome dies mid-start the library fails with whatever it was doing ("Navigating frame
       // was detached"): name the real cause once the process is seen to have gone.
@@ -161,11 +215,9 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
   }
 
   async getChats(limit: number): Promise<ChatSummary[]> {
-    const chats = await this.requireLib().getChats();
-    return chats
-      .sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))
-      .slice(0, limit)
-      .map(toChatSummary);
+    const lib = this.requireLib();
+    const models = await lib.pupPage!.evaluate(newestChatModels, limit);
+    return models.map((model) => chatModelSummary(model, lib));
   }
 
   async getChatMessages(chatId: string, limit: number): Promise<{ chat: ChatSummary; messages: MessageSummary[] } | null> {

@@ -11,7 +11,7 @@
  * The "network" (phone, contacts, chats, history) lives in the phone driver's
  * control server (test/simulator/phone.ts). This page talks to it over
  * EventSource (commands -> page) and fetch POST /rpc (page -> network).
- * The only state kept here is the linked-device record in localStorage, so a
+ * The only state kept here is the linked-device record in IndexedDB, so a
  * Chrome profile (LocalAuth dataPath) restores the session like the real thing.
  *
  * `window.__SIM__` ({ control, version, qrRotateMs }) is written by prepare().
@@ -290,8 +290,8 @@
     // logout() is Client.logout(); takeover() is takeoverOnConflict.
     const Socket = new Model({ state: 'OPENING', hasSynced: false });
     Socket.logout = async () => {
-        const dev = loadDevice();
-        clearDevice();
+        const dev = await loadDevice();
+        await clearDevice();
         await rpc('logout', { deviceId: dev && dev.deviceId });
     };
     Socket.takeover = () => Socket.set('state', 'CONNECTED');
@@ -323,15 +323,35 @@
         return qrString(ref);
     }
 
-    function loadDevice() {
+    // The record lives in IndexedDB, where WhatsApp Web keeps its keys: a transaction that
+    // completed is on disk, so a Chrome killed right after linking still restores the session
+    // (localStorage writes are batched for seconds and lost with a SIGKILLed browser).
+    function deviceStore(mode, use) {
+        return new Promise((resolve, reject) => {
+            const open = indexedDB.open('sim', 1);
+            open.onupgradeneeded = () => open.result.createObjectStore('device');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+                const db = open.result;
+                const tx = db.transaction('device', mode, { durability: 'strict' });
+                const request = use(tx.objectStore('device'));
+                tx.oncomplete = () => (db.close(), resolve(request.result));
+                tx.onerror = tx.onabort = () => (db.close(), reject(tx.error));
+            };
+        });
+    }
+    async function loadDevice() {
         try {
-            return JSON.parse(localStorage.getItem(STORAGE_KEY));
+            return (await deviceStore('readonly', (store) => store.get(STORAGE_KEY))) || null;
         } catch {
             return null;
         }
     }
+    function saveDevice(record) {
+        return deviceStore('readwrite', (store) => store.put(record, STORAGE_KEY));
+    }
     function clearDevice() {
-        localStorage.removeItem(STORAGE_KEY);
+        return deviceStore('readwrite', (store) => store.delete(STORAGE_KEY));
     }
 
     async function goUnpaired() {
@@ -366,7 +386,7 @@
     // Commands pushed by the phone driver. Each returns a result that is acked back.
     const commands = {
         async link({ deviceRecord }) {
-            localStorage.setItem(STORAGE_KEY, JSON.stringify(deviceRecord));
+            await saveDevice(deviceRecord);
             Socket.set('state', 'PAIRING');
             goConnected(deviceRecord); // ack now; 'ready' follows on the library side
             return { linked: true };
@@ -397,7 +417,7 @@
             // LocalAuth wipe, re-inject). The document must stay on the
             // web.whatsapp.com origin and load without network, so we navigate to a
             // blob: copy of this very page with the marker in the fragment.
-            clearDevice();
+            await clearDevice();
             const after = () => {
                 const html = '<!doctype html>' + document.documentElement.outerHTML;
                 const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
@@ -425,12 +445,12 @@
 
     async function boot() {
         await connectControl();
-        const device = loadDevice();
+        const device = await loadDevice();
         const { linked, deviceRecord } = await rpc('hello', { deviceId: device && device.deviceId, url: location.href });
         if (linked) {
             await goConnected(deviceRecord);
         } else {
-            if (device) clearDevice(); // unlinked from the phone while we were offline
+            if (device) await clearDevice(); // unlinked from the phone while we were offline
             await goUnpaired();
         }
     }

@@ -1,0 +1,128 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import wwebjs from 'whatsapp-web.js';
+import { chatModelSummary, standDownAfterUnlink } from './wwebjs.adapter.js';
+
+const pending = Symbol('pending');
+const settledWithin = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise.then(() => 'settled'), new Promise((resolve) => setTimeout(() => resolve(pending), ms))]);
+
+describe('LocalAuth after a phone-side unlink (standDownAfterUnlink)', () => {
+  let dataPath: string;
+  let sessionDir: string;
+  let unlinked: boolean;
+  let auth: InstanceType<typeof wwebjs.LocalAuth>;
+
+  beforeEach(async () => {
+    dataPath = mkdtempSync(join(tmpdir(), 'wa-auth-'));
+    sessionDir = join(dataPath, 'session-default');
+    unlinked = false;
+    auth = new wwebjs.LocalAuth({ clientId: 'default', dataPath });
+    standDownAfterUnlink(auth, () => unlinked);
+    // What Client's constructor does: the strategy reads the client's puppeteer options.
+    auth.setup({ options: { puppeteer: {} } } as never);
+    await auth.beforeBrowserInitialized();
+  });
+
+  afterEach(() => rmSync(dataPath, { recursive: true, force: true }));
+
+  it('behaves as LocalAuth while linked: prepares the profile, and logout() deletes it', async () => {
+    expect(existsSync(sessionDir)).toBe(true);
+    await auth.logout();
+    expect(existsSync(sessionDir)).toBe(false);
+  });
+
+  it('once unlinked, leaves the profile to the session and never re-creates it', async () => {
+    unlinked = true;
+    // The library's LOGOUT handler: wipe, then re-arm the profile, then inject again.
+    await expect(auth.logout()).resolves.toBeUndefined();
+    expect(existsSync(sessionDir)).toBe(true);
+    rmSync(sessionDir, { recursive: true });
+    // The re-arm never settles, which ends the handler before it re-creates the folder or injects.
+    await expect(settledWithin(auth.beforeBrowserInitialized(), 50)).resolves.toBe(pending);
+    expect(existsSync(sessionDir)).toBe(false);
+  });
+});
+
+describe('chatModelSummary: a serialized chat, mapped as the library maps getChats()', () => {
+  const client = {} as never;
+
+  it('maps a group with its last message', () => {
+    const model = {
+      id: { _serialized: '120363000000100000@g.us' },
+      formattedTitle: 'Team',
+      isGroup: true,
+      isReadOnly: true,
+      unreadCount: 3,
+      t: 1_700_000_100,
+      archive: true,
+      pin: 1_700_000_000,
+      isMuted: true,
+      groupMetadata: { participants: [] },
+      lastMessage: {
+        id: { _serialized: 'false_120363000000100000@g.us_ABC_15551230000@c.us', fromMe: false },
+        from: { _serialized: '120363000000100000@g.us' },
+        to: '15550000000@c.us',
+        author: '15551230000@c.us',
+        type: 'chat',
+        body: 'hello team',
+        t: 1_700_000_100,
+      },
+    };
+    expect(chatModelSummary(model, client)).toEqual({
+      id: '120363000000100000@g.us',
+      name: 'Team',
+      is_group: true,
+      is_read_only: true,
+      unread_count: 3,
+      timestamp: 1_700_000_100,
+      archived: true,
+      pinned: true,
+      muted: true,
+      last_message: {
+        id: 'false_120363000000100000@g.us_ABC_15551230000@c.us',
+        from: '120363000000100000@g.us',
+        to: '15550000000@c.us',
+        author: '15551230000@c.us',
+        from_me: false,
+        type: 'chat',
+        body: 'hello team',
+        timestamp: 1_700_000_100,
+        has_media: false,
+      },
+    });
+  });
+
+  it('maps a one-to-one chat without messages, and media by its direct path', () => {
+    const empty = { id: { _serialized: '15551234567@c.us' }, formattedTitle: '+1 555 123 4567', isGroup: false, t: 0, lastMessage: null };
+    expect(chatModelSummary(empty, client)).toEqual({
+      id: '15551234567@c.us',
+      name: '+1 555 123 4567',
+      is_group: false,
+      is_read_only: false,
+      unread_count: 0,
+      timestamp: 0,
+      archived: false,
+      pinned: false,
+      muted: false,
+      last_message: null,
+    });
+    const photo = {
+      ...empty,
+      t: 5,
+      lastMessage: { id: { _serialized: 'true_15551234567@c.us_X', fromMe: true }, from: '15550000000@c.us', to: '15551234567@c.us', type: 'image', caption: 'look', directPath: '/v/t62', t: 5 },
+    };
+    expect(chatModelSummary(photo, client).last_message).toEqual({
+      id: 'true_15551234567@c.us_X',
+      from: '15550000000@c.us',
+      to: '15551234567@c.us',
+      author: null,
+      from_me: true,
+      type: 'image',
+      body: 'look',
+      timestamp: 5,
+      has_media: true,
+    });
+  });
+});
