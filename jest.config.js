@@ -9,7 +9,9 @@ const base = {
 
 export default {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // Unit tests live beside the code; the adapter's, which needs the library itself, in test/unit
+    // (only the adapter imports whatsapp-web.js in src/).
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     { ...base, displayName: 'chromium', testMatch: ['<rootDir>/test/chromium/**/*.chromium-spec.ts'] },
     // npm run test:browser: the real library in a real Chromium against the simulated WhatsApp Web.

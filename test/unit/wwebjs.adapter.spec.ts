@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
-import { chatModelSummary, standDownAfterUnlink } from './wwebjs.adapter.js';
+import { chatModelSummary, standDownAfterUnlink } from '../../src/whatsapp/wwebjs.adapter.js';
 
 const pending = Symbol('pending');
 const settledWithin = <T>(promise: Promise<T>, ms: number) =>
