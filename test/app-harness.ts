@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
@@ -54,6 +54,12 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   moduleRef.useLogger(false);
   const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS));
   await app.init();
+  // Closing the app also removes its temp auth dir (unless the test chose its own).
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await close();
+    if (!env.WHATSAPP_AUTH_DIR) rmSync(authDir, { recursive: true, force: true });
+  };
   const whatsapp = app.get(WhatsAppService);
   const reached = (state: ClientState) => whatsapp.session().waitFor((s) => s === state, 2000);
   return {

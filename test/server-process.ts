@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,13 +34,14 @@ export async function startServer(
   command: string[] = ['npm', 'start', '--silent'],
   timeoutMs = 60_000,
 ): Promise<ServerProcess> {
+  const ownAuthDir = env.WHATSAPP_AUTH_DIR ? null : mkdtempSync(join(tmpdir(), 'wa-proc-'));
   const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       WHATSAPP_MCP_PORT: '0',
-      WHATSAPP_AUTH_DIR: mkdtempSync(join(tmpdir(), 'wa-proc-')),
+      ...(ownAuthDir ? { WHATSAPP_AUTH_DIR: ownAuthDir } : {}),
       WHATSAPP_TERMINAL_QR: 'false',
       NO_COLOR: '1',
       ...env,
@@ -50,7 +51,10 @@ export async function startServer(
     detached: true,
   });
   let output = '';
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }) as Exit);
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    if (ownAuthDir) rmSync(ownAuthDir, { recursive: true, force: true });
+    return { code, signal } as Exit;
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer): void => {

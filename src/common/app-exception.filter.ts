@@ -32,7 +32,11 @@ interface BodyParserError {
   type: string;
   status: number;
   message: string;
+  /** The size limit in bytes, on `entity.too.large`. */
+  limit?: number;
 }
+
+const size = (bytes: number): string => (bytes % 1_048_576 === 0 ? `${bytes / 1_048_576} MiB` : `${bytes / 1024} KiB`);
 
 const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' &&
@@ -86,8 +90,11 @@ export class AppExceptionFilter implements ExceptionFilter {
     }
     const cause = exception instanceof HttpException ? exception.cause : exception;
     if (isBodyParserError(cause) && cause.status < 500) {
-      if (cause.type === 'entity.too.large') return answer(413, 'payload_too_large', 'Request body is larger than 1 MiB');
-      if (cause.type === 'entity.parse.failed') return answer(400, 'invalid_input', `Malformed JSON body: ${cause.message}`);
+      if (cause.type === 'entity.too.large') {
+        return answer(413, 'payload_too_large', `Request body is larger than ${size(cause.limit ?? 1_048_576)}`);
+      }
+      // The parser's own message quotes the body: never echo it.
+      if (cause.type === 'entity.parse.failed') return answer(400, 'invalid_input', 'Malformed JSON body');
       return answer(cause.status, 'invalid_input', `Unreadable request body: ${cause.message}`);
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {

@@ -26,8 +26,8 @@ export class RateLimits {
   private readonly perRecipient: Limit | null;
   private readonly overall: Limit | null;
   private readonly pairingCodes: Limit | null;
-  /** The QR page's key form: 10 tries per 15 minutes from one address. */
-  private readonly keyAttempts = limit(10, 15 * 60_000, 'API key attempts from one address');
+  /** The QR page's key form: 10 wrong keys per 15 minutes from one address. */
+  private readonly keyAttempts = limit(10, 15 * 60_000, 'wrong API keys from one address');
 
   constructor(config: AppConfig) {
     this.perRecipient = limit(config.recipientLimit, config.sendWindowMs, 'messages to one recipient');
@@ -45,8 +45,14 @@ export class RateLimits {
     await take(this.pairingCodes, 'all');
   }
 
-  async keyAttempt(address: string): Promise<void> {
-    await take(this.keyAttempts, address);
+  /** Refuses an address that has used up its wrong keys (a right key costs nothing). */
+  async checkKeyAttempts(address: string): Promise<void> {
+    const used = await this.keyAttempts?.limiter.get(address);
+    if (used && used.consumedPoints >= (this.keyAttempts?.limiter.points ?? Infinity)) await take(this.keyAttempts, address);
+  }
+
+  async wrongKey(address: string): Promise<void> {
+    await this.keyAttempts?.limiter.consume(address).catch(() => undefined);
   }
 }
 

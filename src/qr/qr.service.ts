@@ -55,8 +55,12 @@ export class QrService {
   /** The form's target: a right key sets the cookie and goes back to the QR page (303). Tries are limited. */
   async login(key: unknown, request: Request, response: Response): Promise<string | undefined> {
     const apiKey = this.config.apiKey;
-    if (apiKey) await this.limits.keyAttempt(request.ip ?? 'unknown');
-    if (apiKey && !keyMatches(typeof key === 'string' ? key : undefined, apiKey)) return this.keyForm(response, true);
+    const address = request.ip ?? 'unknown';
+    if (apiKey) await this.limits.checkKeyAttempts(address);
+    if (apiKey && !keyMatches(typeof key === 'string' ? key : undefined, apiKey)) {
+      await this.limits.wrongKey(address);
+      return this.keyForm(response, true);
+    }
     if (apiKey) {
       const secure = request.secure ? '; Secure' : '';
       response.setHeader('Set-Cookie', `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`);

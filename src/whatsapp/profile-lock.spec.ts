@@ -14,33 +14,33 @@ const exists = (path: string) => {
 };
 
 describe('clearStaleProfileLock', () => {
-  it('does nothing without a lock', () => {
+  it('does nothing without a lock', async () => {
     const dir = profile();
-    expect(() => clearStaleProfileLock(dir)).not.toThrow();
-    expect(() => clearStaleProfileLock(join(dir, 'missing'))).not.toThrow();
+    await expect(clearStaleProfileLock(dir)).resolves.toBeUndefined();
+    await expect(clearStaleProfileLock(join(dir, 'missing'))).resolves.toBeUndefined();
   });
 
-  it('removes a lock whose process is gone, with its companions', () => {
+  it('removes a lock whose process is gone, with its companions', async () => {
     const dir = profile();
     symlinkSync(`${hostname()}-999999999`, join(dir, 'SingletonLock'));
     symlinkSync('/tmp/nothing', join(dir, 'SingletonSocket'));
     writeFileSync(join(dir, 'SingletonCookie'), '1');
-    clearStaleProfileLock(dir);
+    await clearStaleProfileLock(dir);
     expect(['SingletonLock', 'SingletonSocket', 'SingletonCookie'].map((f) => exists(join(dir, f)))).toEqual([false, false, false]);
   });
 
-  it('removes a lock taken on another host (a copied session folder)', () => {
+  it('removes a lock taken on another host (a copied session folder)', async () => {
     const dir = profile();
     symlinkSync(`another-host-${process.pid}`, join(dir, 'SingletonLock'));
-    clearStaleProfileLock(dir);
+    await clearStaleProfileLock(dir);
     expect(exists(join(dir, 'SingletonLock'))).toBe(false);
   });
 
-  it('refuses, naming the pid, when a live process on this host holds it', () => {
+  it('refuses, naming the pid, when a live process on this host holds it (not an orphaned Chrome of this profile)', async () => {
     const dir = profile();
     symlinkSync(`${hostname()}-${process.pid}`, join(dir, 'SingletonLock'));
-    expect(() => clearStaleProfileLock(dir)).toThrow(ProfileInUseError);
-    expect(() => clearStaleProfileLock(dir)).toThrow(`in use by another Chrome (pid ${process.pid})`);
+    await expect(clearStaleProfileLock(dir)).rejects.toThrow(ProfileInUseError);
+    await expect(clearStaleProfileLock(dir)).rejects.toThrow(`in use by another Chrome (pid ${process.pid})`);
     expect(existsSync(join(dir, 'SingletonLock')) || exists(join(dir, 'SingletonLock'))).toBe(true);
   });
 });

@@ -266,7 +266,7 @@ describe('lifecycle work runs one task at a time', () => {
     await session.settled();
   });
 
-  it('shutdown (stop) is not overtaken by a start asked for meanwhile', async () => {
+  it('after shutdown (stop) nothing launches: a start asked for meanwhile is refused', async () => {
     ctx = setup();
     const { fake, session, linkedAndReady } = ctx;
     await linkedAndReady();
@@ -275,18 +275,33 @@ describe('lifecycle work runs one task at a time', () => {
     const restarted = session.start();
     release();
     await stopped;
-    await restarted;
-    expect(fake.mostRunning).toBe(1);
+    await expect(restarted).rejects.toMatchObject({ code: 'start_failed', message: 'The server is shutting down; WhatsApp will not be started.' });
+    expect(fake.clients).toHaveLength(1);
+    expect(fake.running).toBe(0);
+  });
+
+  it('after shutdown a crash teardown schedules no restart', async () => {
+    ctx = setup();
+    const { fake, session, linkedAndReady } = ctx;
+    await linkedAndReady();
+    const client = fake.current;
+    const release = fake.holdClosing();
+    client.emit('disconnected', 'BROWSER_CLOSED');
+    const stopped = session.stop();
+    release();
+    await stopped;
+    await session.settled();
+    expect(session.status().next_restart_at).toBeNull();
   });
 });
 
 describe('stuck loading', () => {
-  it('a session stuck in authenticated after a scan is a failure too', async () => {
+  it('a session stuck in authenticated after a scan is a failed start too', async () => {
     ctx = setup({ WHATSAPP_START_STUCK_MS: '30' });
     const { fake, session, reached } = ctx;
     await session.startAndSettle(1000);
     fake.current.emit('authenticated');
-    await reached('disconnected');
+    await reached('stopped');
     expect(session.status().last_error).toBe('WhatsApp Web did not finish loading the session within 0.03 s');
   });
 

@@ -51,6 +51,10 @@ export class WhatsAppSession {
   private snapshot: Snapshot = { qr: null, account: null, lastError: null };
   private client: WhatsAppClient | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Set by stop() (shutdown): nothing launches afterwards, or its Chrome would outlive the server. */
+  private closed = false;
+  /** The current client reached `ready`: losing it now is a disconnect, not a failed start. */
+  private wasReady = false;
   private restarts = 0;
   private failures = 0;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -199,9 +203,13 @@ export class WhatsAppSession {
     });
   }
 
-  /** Closes Chrome and waits for it (shutdown); the saved session stays for the next start. */
+  /**
+   * Shutdown: closes Chrome and waits for it; the saved session stays for the next boot. Starts
+   * asked for afterwards (requests still arriving while the server stops) are refused.
+   */
   stop(): Promise<void> {
     return this.serial(async () => {
+      this.closed = true;
       this.cancelRestart();
       const client = this.client;
       if (!client) return;
@@ -223,6 +231,7 @@ export class WhatsAppSession {
   }
 
   private async launch(reason: StartReason): Promise<void> {
+    if (this.closed) throw new AppError('start_failed', 'The server is shutting down; WhatsApp will not be started.', { state: this.state });
     if (this.client) return;
     if (reason === 'saved' && !this.hasSavedSession()) return;
     if ((reason === 'linked' || reason === 'restart') && !this.isLinked()) return;
@@ -248,6 +257,7 @@ export class WhatsAppSession {
     });
     if (reason === 'restart') this.restarts++;
     this.client = client;
+    this.wasReady = false;
     this.listen(client);
     this.transition('starting', { qr: null, account: null, lastError: null });
     client.initialize().catch((error: unknown) =>
@@ -268,6 +278,7 @@ export class WhatsAppSession {
     client.on('ready', () => {
       if (!current()) return;
       this.failures = 0;
+      this.wasReady = true;
       const account = client.account();
       this.markLinked(account);
       this.transition('ready', { qr: null, account, lastError: null });
@@ -307,13 +318,13 @@ export class WhatsAppSession {
   }
 
   /**
-   * A client that failed is detached at once (`stopped` when it never got going, `disconnected`
-   * when it was linked or ready), then closed, so its Chrome does not linger; a restart is
+   * A client that failed is detached at once (`disconnected` when it had been ready, else
+   * `stopped`: a start that failed), then closed, so its Chrome does not linger; a restart is
    * scheduled afterwards when the fault is worth retrying and a linked session is saved.
    */
   private async fail(client: WhatsAppClient, lastError: string, retry: boolean, state?: ClientState): Promise<void> {
     if (this.client !== client) return;
-    const next = state ?? (this.state === 'starting' || this.state === 'qr' ? 'stopped' : 'disconnected');
+    const next = state ?? (this.wasReady ? 'disconnected' : 'stopped');
     this.detach(next, { qr: null, account: null, lastError });
     await this.serial(async () => {
       await this.close(client);
@@ -348,6 +359,7 @@ export class WhatsAppSession {
 
   private scheduleRestart(): void {
     this.cancelRestart();
+    if (this.closed) return;
     const delay = restartDelay(this.failures++, this.config.restartMinMs, this.config.restartMaxMs);
     this.nextRestartAt = new Date(Date.now() + delay);
     this.logger.log(`Restarting in ${Math.round(delay / 100) / 10} s`);

@@ -125,7 +125,7 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
     const userDataDir = join(authDir, `session-${clientId}`);
     const auth = new LocalAuth({ clientId, dataPath: authDir });
     standDownAfterUnlink(auth, () => this.unlinked);
-    clearStaleProfileLock(userDataDir);
+    await clearStaleProfileLock(userDataDir);
     const launching = puppeteer.launch({
       executablePath: chromeExecutable,
       headless,
@@ -188,12 +188,18 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
     return this.browser?.process()?.pid ?? null;
   }
 
+  /**
+   * Closes politely within one deadline (CLOSE_TIMEOUT_MS in all), then kills Chrome's process
+   * group: a hung Chrome is gone after 5 s, well within a supervisor's shutdown grace.
+   */
   async destroy(): Promise<void> {
     this.destroyed = true;
+    const deadline = Date.now() + CLOSE_TIMEOUT_MS;
+    const left = (): number => Math.max(0, deadline - Date.now());
     // A Chrome still being launched would otherwise appear after we returned, and keep the profile.
     await this.launching;
-    await withTimeout(this.lib?.destroy().catch(() => undefined) ?? Promise.resolve(), CLOSE_TIMEOUT_MS);
-    await this.closeBrowser();
+    await withTimeout(this.lib?.destroy().catch(() => undefined) ?? Promise.resolve(), left());
+    await this.closeBrowser(left());
   }
 
   async logout(): Promise<void> {
@@ -242,14 +248,15 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
    * Closes Chrome politely, then kills its process group: what did not exit in time, and the
    * helpers (zygote, renderers) a crashed or killed browser process leaves behind.
    */
-  private async closeBrowser(): Promise<void> {
+  private async closeBrowser(politeMs: number = CLOSE_TIMEOUT_MS): Promise<void> {
     const chrome = this.browser?.process();
     if (!this.browser || !chrome?.pid) return;
     if (chrome.exitCode === null && chrome.signalCode === null) {
       const exited = new Promise<void>((resolve) => chrome.once('exit', () => resolve()));
-      await withTimeout(this.browser.close().catch(() => undefined), CLOSE_TIMEOUT_MS);
+      await withTimeout(this.browser.close().catch(() => undefined), politeMs);
       if (chrome.exitCode === null && chrome.signalCode === null) killGroup(chrome.pid);
-      await withTimeout(exited, CLOSE_TIMEOUT_MS);
+      // SIGKILL cannot be refused: this only waits for the kernel to reap it.
+      await withTimeout(exited, 1_000);
     }
     killGroup(chrome.pid);
   }

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { jest } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from '../server-process.js';
@@ -10,14 +11,23 @@ import { CHROMIUM, describeChromium, processesMentioning, startSilentServer, tes
  * names resolve to nothing (or to a silent loopback server), so no traffic leaves the machine.
  */
 
-const servers: ServerProcess[] = [];
+// Each test boots servers and Chromes: on 2 busy cores that takes longer than Jest's 5 s default.
+jest.setTimeout(30_000);
 
-async function server(env: Record<string, string>): Promise<ServerProcess & { authDir: string }> {
-  const authDir = mkdtempSync(join(tmpdir(), 'wa-chromium-'));
+const servers: ServerProcess[] = [];
+const authDirs: string[] = [];
+
+async function server(
+  env: Record<string, string>,
+  authDir = mkdtempSync(join(tmpdir(), 'wa-chromium-')),
+): Promise<ServerProcess & { authDir: string }> {
+  authDirs.push(authDir);
   const started = await startServer({ WHATSAPP_AUTH_DIR: authDir, ...env }, ['node', 'dist/main.js']);
   servers.push(started);
   return Object.assign(started, { authDir });
 }
+
+
 
 async function call(base: string, method: string, path: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}${path}`, { method });
@@ -26,6 +36,17 @@ async function call(base: string, method: string, path: string): Promise<{ statu
 
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
+  // Whatever a failed test left running (Chrome has its own process group, outside the server's).
+  for (const dir of authDirs.splice(0)) {
+    for (const pid of processesMentioning(dir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describeChromium('with a real Chromium', () => {
@@ -100,6 +121,37 @@ describeChromium('with a real Chromium', () => {
       expect(processesMentioning(s.authDir).length).toBeGreaterThan(0);
       await call(s.url, 'POST', '/api/logout');
       expect(await waitForNoProcesses(s.authDir)).toEqual([]);
+    });
+
+    it('a server killed outright (kill -9) leaves its Chrome orphaned: the next server kills it and starts', async () => {
+      const first = await startingServer();
+      await call(first.url, 'POST', '/api/auth/start');
+      const orphans = processesMentioning(first.authDir);
+      expect(orphans.length).toBeGreaterThan(0);
+      await first.stop('SIGKILL');
+      const running = () => orphans.filter((pid) => processesMentioning(first.authDir).includes(pid));
+      expect(running().length).toBeGreaterThan(0);
+
+      const next = await server(
+        { WHATSAPP_CHROME_ARGS: testChromeArgs(`MAP * 127.0.0.1:${silent.port}`), WHATSAPP_START_TIMEOUT_MS: '1500' },
+        first.authDir,
+      );
+      const started = await call(next.url, 'POST', '/api/auth/start');
+      expect(started.body).toMatchObject({ state: 'starting', last_error: null });
+      expect(running()).toEqual([]);
+      expect(processesMentioning(first.authDir).length).toBeGreaterThan(0);
+    });
+
+    it('a frozen Chrome does not hold shutdown: SIGTERM → exit within 10 s, Chrome killed', async () => {
+      const s = await startingServer();
+      await call(s.url, 'POST', '/api/auth/start');
+      const chrome = processesMentioning(s.authDir);
+      process.kill(Math.min(...chrome), 'SIGSTOP');
+      const begun = Date.now();
+      const exit = await s.stop('SIGTERM');
+      expect(Date.now() - begun).toBeLessThan(10_000);
+      expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(await waitForNoProcesses(s.authDir, 2_000)).toEqual([]);
     });
 
     it('SIGTERM to the server process alone → it exits within 10 s and leaves no Chrome', async () => {

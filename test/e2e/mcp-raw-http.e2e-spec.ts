@@ -188,7 +188,7 @@ describe('MCP over plain HTTP, as the original was used', () => {
       expect(response.status).toBe(400);
       await expect(response.json()).resolves.toEqual({
         jsonrpc: '2.0',
-        error: { code: -32700, message: expect.stringMatching(/^Parse error: Malformed JSON body/) },
+        error: { code: -32700, message: 'Parse error: Malformed JSON body' },
         id: null,
       });
     });

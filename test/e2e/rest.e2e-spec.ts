@@ -356,9 +356,9 @@ describe('the QR page and JSON', () => {
 });
 
 describe('HTTP errors', () => {
-  it('malformed JSON → 400 invalid_input', async () => {
-    const res = await http.post('/api/send').set('Content-Type', 'application/json').send('{"phone_number": ').expect(400);
-    expect(res.body).toEqual(errorBody('invalid_input', /^Malformed JSON body: /));
+  it('malformed JSON → 400 invalid_input, without echoing the body', async () => {
+    const res = await http.post('/api/send').set('Content-Type', 'application/json').send('{"message": "a secret", ').expect(400);
+    expect(res.body).toEqual(errorBody('invalid_input', 'Malformed JSON body'));
   });
 
   it('a body over 1 MiB → 413', async () => {

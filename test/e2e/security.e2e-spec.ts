@@ -99,11 +99,17 @@ describe('API key', () => {
       expect(res.headers['set-cookie']).toBeUndefined();
     });
 
-    it('key tries are limited: 10 per 15 minutes from one address, then 429', async () => {
+    it('wrong keys are limited: 10 per 15 minutes from one address, then 429 even for the right one', async () => {
+      for (let i = 0; i < 3; i++) await http.post('/qr/login').type('form').send({ key: KEY }).expect(303);
       for (let i = 0; i < 10; i++) await http.post('/qr/login').type('form').send({ key: `guess-${i}` }).expect(401);
       const res = await http.post('/qr/login').type('form').send({ key: KEY }).expect(429);
-      expect(res.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('at most 10 API key attempts') });
+      expect(res.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('at most 10 wrong API keys from one address') });
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    });
+
+    it('the key form takes at most 4 KiB', async () => {
+      const res = await http.post('/qr/login').type('form').send({ key: 'x'.repeat(5000) }).expect(413);
+      expect(res.body.error).toEqual({ code: 'payload_too_large', message: 'Request body is larger than 4 KiB' });
     });
 
     it('an HTML form cannot post to the API routes', async () => {
