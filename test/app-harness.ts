@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -12,6 +11,7 @@ import type { ClientState } from '../src/whatsapp/client-status.js';
 import { WhatsAppClientFactory } from '../src/whatsapp/whatsapp-client.port.js';
 import { WhatsAppService } from '../src/whatsapp/whatsapp.service.js';
 import { FakeWhatsApp } from './fake-whatsapp.js';
+import { tempDir } from './temp-dirs.js';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -32,7 +32,7 @@ export interface TestApp {
  * Logs are silent unless `options.logger` (a pino logger) is given to capture them.
  */
 export async function createTestApp(env: Record<string, string> = {}, options: { logger?: object } = {}): Promise<TestApp> {
-  const authDir = mkdtempSync(join(tmpdir(), 'wa-auth-'));
+  const authDir = tempDir('wa-auth-');
   const config = loadAppConfig({
     WHATSAPP_AUTH_DIR: authDir,
     WHATSAPP_CHROME_EXECUTABLE: process.execPath,
@@ -54,12 +54,6 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   moduleRef.useLogger(false);
   const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS));
   await app.init();
-  // Closing the app also removes its temp auth dir (unless the test chose its own).
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await close();
-    if (!env.WHATSAPP_AUTH_DIR) rmSync(authDir, { recursive: true, force: true });
-  };
   const whatsapp = app.get(WhatsAppService);
   const reached = (state: ClientState) => whatsapp.session().waitFor((s) => s === state, 2000);
   return {

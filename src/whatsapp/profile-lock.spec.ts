@@ -1,9 +1,10 @@
-import { existsSync, lstatSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, lstatSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tempDir } from '../../test/temp-dirs.js';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { clearStaleProfileLock, ProfileInUseError } from './profile-lock.js';
 
-const profile = () => mkdtempSync(join(tmpdir(), 'wa-profile-'));
+const profile = () => tempDir('wa-profile-');
 const exists = (path: string) => {
   try {
     lstatSync(path);

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tempDir } from '../../test/temp-dirs.js';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { FakeWhatsApp } from '../../test/fake-whatsapp.js';
@@ -11,7 +11,7 @@ Logger.overrideLogger(false);
 
 function setup(env: Record<string, string> = {}) {
   const config = loadAppConfig({
-    WHATSAPP_AUTH_DIR: mkdtempSync(join(tmpdir(), 'wa-recovery-')),
+    WHATSAPP_AUTH_DIR: tempDir('wa-recovery-'),
     WHATSAPP_CHROME_EXECUTABLE: process.execPath,
     WHATSAPP_TERMINAL_QR: 'false',
     WHATSAPP_RESTART_MIN_MS: '5',

@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tempDir } from '../../test/temp-dirs.js';
 import { Logger } from '@nestjs/common';
 import { FakeWhatsApp } from '../../test/fake-whatsapp.js';
 import { loadAppConfig } from '../config/app-config.js';
@@ -10,7 +9,7 @@ import { WhatsAppSession } from './whatsapp-session.js';
 Logger.overrideLogger(false);
 
 function setup(env: Record<string, string> = {}) {
-  const authDir = mkdtempSync(join(tmpdir(), 'wa-session-'));
+  const authDir = tempDir('wa-session-');
   const config = loadAppConfig({
     WHATSAPP_AUTH_DIR: authDir,
     WHATSAPP_CHROME_EXECUTABLE: process.execPath,

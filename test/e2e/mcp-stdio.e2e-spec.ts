@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { tempDir } from '../temp-dirs.js';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -12,7 +12,7 @@ const MAIN = resolve('dist/main.js');
  * to a file on the way (`tee`), so the test sees every byte the client saw.
  */
 describe('MCP over stdio (the built server)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wa-stdio-'));
+  const dir = tempDir('wa-stdio-');
   const stdoutCopy = join(dir, 'stdout.log');
   let stderr = '';
   let client: Client;

@@ -1,5 +1,5 @@
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
+import { tempDir } from '../temp-dirs.js';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -342,7 +342,7 @@ describe('secrets', () => {
   });
 
   it('the auth directory is created with mode 0700', async () => {
-    const authDir = join(mkdtempSync(join(tmpdir(), 'wa-mode-')), 'nested', 'auth');
+    const authDir = join(tempDir('wa-mode-'), 'nested', 'auth');
     await boot({ WHATSAPP_AUTH_DIR: authDir });
     await http.post('/api/auth/start').expect(200);
     expect(statSync(authDir).mode & 0o777).toBe(0o700);

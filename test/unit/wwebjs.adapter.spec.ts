@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import { chatModelSummary, standDownAfterUnlink } from '../../src/whatsapp/wwebjs.adapter.js';
+import { tempDir } from '../temp-dirs.js';
 
 const pending = Symbol('pending');
 const settledWithin = <T>(promise: Promise<T>, ms: number) =>
@@ -15,7 +15,7 @@ describe('LocalAuth after a phone-side unlink (standDownAfterUnlink)', () => {
   let auth: InstanceType<typeof wwebjs.LocalAuth>;
 
   beforeEach(async () => {
-    dataPath = mkdtempSync(join(tmpdir(), 'wa-auth-'));
+    dataPath = tempDir('wa-auth-');
     sessionDir = join(dataPath, 'session-default');
     unlinked = false;
     auth = new wwebjs.LocalAuth({ clientId: 'default', dataPath });
