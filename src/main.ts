@@ -7,11 +7,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { APP_OPTIONS, configureApp } from './app.setup.js';
+import { describeError } from './common/describe-error.js';
 import { AppConfig, assertSafeBinding, ConfigError, isLoopbackHost, loadAppConfig } from './config/app-config.js';
 import { serveStdio } from './mcp/mcp-stdio.js';
 
 async function bootstrapHttp(): Promise<void> {
-  assertSafeBinding(loadAppConfig());
   const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule, { ...APP_OPTIONS, bufferLogs: true }));
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
@@ -39,14 +39,16 @@ async function bootstrapStdio(): Promise<void> {
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   // Validate before Nest boots, so a bad variable stops the process with one clear line.
-  loadAppConfig();
-  await (process.argv.includes('--stdio') ? bootstrapStdio() : bootstrapHttp());
+  const config = loadAppConfig();
+  if (config.mode === 'stdio') return bootstrapStdio();
+  assertSafeBinding(config);
+  return bootstrapHttp();
 }
 
 // whatsapp-web.js fires some page work without awaiting it (e.g. after an unlink, or when it
 // destroys itself on CONFLICT); a rejection there must not take the whole server down.
 process.on('unhandledRejection', (reason: unknown) => {
-  new Logger('Process').error(`Unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
+  new Logger('Process').error(`Unhandled rejection: ${describeError(reason)}`);
 });
 
 bootstrap().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { readProcStat } from '../common/proc-stat.js';
 
 /**
  * Resident memory of a Chrome and its helpers: every process in its process group (puppeteer
@@ -16,10 +17,7 @@ export function processGroupRssBytes(leader: number | null): number {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // Fields after the command (which may contain spaces) start after the last ')': state, ppid, pgrp.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      if (pgrp !== leader) continue;
+      if (readProcStat(entry)?.pgrp !== leader) continue;
       const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
       if (rss) total += Number(rss[1]) * 1024;
     } catch {

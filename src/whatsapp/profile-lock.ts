@@ -1,6 +1,7 @@
 import { readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { readProcStat } from '../common/proc-stat.js';
 
 /** Files Chrome keeps in a profile while it runs; a Chrome that died leaves them behind. */
 const SINGLETON_FILES = ['SingletonLock', 'SingletonCookie', 'SingletonSocket'];
@@ -12,12 +13,8 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (macOS): the signal check is all we have
-  }
+  // Without /proc (macOS) the signal check is all we have.
+  return readProcStat(pid)?.state !== 'Z';
 }
 
 export class ProfileInUseError extends Error {
@@ -40,9 +37,7 @@ export class ProfileInUseError extends Error {
 function isOrphanedChromeOf(pid: number, profileDir: string): boolean {
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return ppid === 1 && cmdline.includes(`--user-data-dir=${profileDir}`);
+    return readProcStat(pid)?.ppid === 1 && cmdline.includes(`--user-data-dir=${profileDir}`);
   } catch {
     return false;
   }

@@ -1,12 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { processesMentioning } from '../processes.js';
 import { startServer, type ServerProcess } from '../server-process.js';
 import { Phone, type PhoneOptions } from '../simulator/phone.js';
+
+export { processesMentioning };
 
 /*
  * The built server (`node dist/main.js`) pointed at the simulated WhatsApp Web through its ordinary
@@ -131,25 +134,6 @@ export async function callTool(client: Client, name: string, args: Record<string
   const first = result.content[0];
   if (first?.type !== 'text') throw new Error(`content[0] is not text: ${JSON.stringify(result.content)}`);
   return { result, json: JSON.parse(first.text) };
-}
-
-/**
- * Pids of the live (not zombie) processes whose command line mentions `marker`: for an auth dir,
- * the Chrome that uses its profile. The same scan as test/chromium/chrome-processes.ts, without
- * its Jest globals, so that the benchmark can use it too.
- */
-export function processesMentioning(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (/\) Z /.test(readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
 }
 
 /** The Chrome browser process (not a renderer, GPU, zygote or utility helper) using `authDir`. */

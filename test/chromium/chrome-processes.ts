@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+
+export { processesMentioning, waitForNoProcesses } from '../processes.js';
 
 /** The system Chromium the tests drive, or null when this machine has none. */
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path)) ?? null;
@@ -22,35 +24,6 @@ export function testChromeArgs(rules = 'MAP * ~NOTFOUND'): string {
     '--no-first-run',
     `--host-resolver-rules="${rules}"`,
   ].join(' ');
-}
-
-/** Pids of the live processes whose command line mentions `marker` (e.g. a test's own auth dir). */
-export function processesMentioning(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (/\) Z /.test(status)) continue; // a zombie has exited; only its parent's bookkeeping is left
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
-}
-
-/**
- * Waits until no process mentions `marker`, up to `timeoutMs`; returns the ones left. Other
- * processes' exits cannot be awaited as events, so this looks every 50 ms.
- */
-export async function waitForNoProcesses(marker: string, timeoutMs = 10_000): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const left = processesMentioning(marker);
-    if (left.length === 0 || Date.now() > deadline) return left;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** A loopback TCP server that accepts connections and never answers: a WhatsApp Web that never loads. */
