@@ -48,6 +48,41 @@ export interface ChatSummary {
   last_message: MessageSummary | null;
 }
 
+/** A message with the chat it belongs to: what message events carry. */
+export interface ChatMessage extends MessageSummary {
+  chat_id: string;
+}
+
+/** The contract's ack names, from the library's numeric ack (-1 error … 4 played). */
+export type AckName = 'error' | 'pending' | 'server' | 'device' | 'read' | 'played';
+
+export interface MessageAck {
+  id: string;
+  chat_id: string;
+  ack: AckName;
+}
+
+export interface MessageRevoke {
+  id: string;
+  chat_id: string;
+}
+
+export interface MessageEdit {
+  id: string;
+  chat_id: string;
+  body: string;
+}
+
+export interface MessageReaction {
+  /** The message reacted to. */
+  id: string;
+  chat_id: string;
+  /** Who reacted (a serialized id). */
+  from: string;
+  /** The emoji; `""` when a reaction was removed. */
+  reaction: string;
+}
+
 export interface SentMessage {
   id: string;
   /** Unix seconds. */
@@ -58,7 +93,8 @@ export interface SentMessage {
  * Events a client emits. `disconnected` carries the library's reason (`LOGOUT`, or a WhatsApp Web
  * state such as `UNPAIRED` or `CONFLICT`) or the browser side's: `BROWSER_CLOSED` (Chrome exited,
  * crashed, or the connection to it was lost), `PAGE_CRASHED`, `PAGE_CLOSED`. It is emitted at
- * most once per client, and never after destroy().
+ * most once per client, and never after destroy(). The `message*` events are mapped by the adapter
+ * from the library's events of the same names to our own types; nothing of the library leaks out.
  */
 export interface ClientEventMap {
   qr: [qr: string];
@@ -67,6 +103,14 @@ export interface ClientEventMap {
   auth_failure: [message: string];
   disconnected: [reason: string];
   change_state: [state: string];
+  /** A message from someone else (private or group). */
+  message: [message: ChatMessage];
+  /** A message this account created: sent through us or from the phone / another device. */
+  message_create: [message: ChatMessage];
+  message_ack: [ack: MessageAck];
+  message_revoke_everyone: [revoke: MessageRevoke];
+  message_edit: [edit: MessageEdit];
+  message_reaction: [reaction: MessageReaction];
 }
 
 export type ClientEvent = keyof ClientEventMap;
