@@ -27,12 +27,26 @@ export interface PhoneOptions {
 }
 
 export interface IncomingMessage {
-    /** Chat id: `<digits>@c.us` or `<id>@g.us` (then `author` is the sender). */
+    /** Chat id: `<digits>@c.us` or `<id>@g.us` (then `author` is the sender). With `group`: the sender (`<digits>[@c.us]`). */
     from: string;
+    /** A group's id or name: the message arrives in that group from `from`. An unknown name creates the group. */
+    group?: string;
     body: string;
     author?: string;
     notifyName?: string;
 }
+
+/** A message the account sends from the phone itself (not through the client). */
+export interface PhoneMessage {
+    /** Chat id (`<digits>@c.us`, `<id>@g.us`) or bare digits. */
+    to: string;
+    body: string;
+}
+
+/** What the recipient's device reports: ack 2 (delivered to the device), 3 (read), 4 (played). */
+export type AckLevel = 'device' | 'read' | 'played';
+
+const ACKS: Record<AckLevel, number> = { device: 2, read: 3, played: 4 };
 
 export interface SentMessage {
     /** Serialized message key, equals `message.id._serialized` on the client. */
@@ -56,6 +70,8 @@ export interface NetMessage {
     body: string;
     type: string;
     t: number;
+    /** Highest ack the network knows; absent: 2 for the account's messages, 0 for the others. */
+    ack?: number;
 }
 
 export interface NetChat {
@@ -238,8 +254,9 @@ export class Phone {
 
     /** Someone sends `body` to us; resolves with the message key once a linked page added it (client 'message'). */
     async deliverIncoming(msg: IncomingMessage): Promise<{ id: string }> {
-        const chat = this.ensureChat(msg.from);
-        const author = chat.isGroup ? (msg.author ?? chat.participants.find((p) => p !== this.me)!) : undefined;
+        const chat = msg.group ? this.ensureGroup(msg.group, userId(msg.from)) : this.ensureChat(msg.from);
+        const sender = msg.group ? userId(msg.from) : msg.author;
+        const author = chat.isGroup ? (sender ?? chat.participants.find((p) => p !== this.me)!) : undefined;
         const msgId = randomHex(16);
         const message: NetMessage = {
             key: `false_${chat.id}_${msgId}` + (author ? `_${author}` : ''),
@@ -259,6 +276,70 @@ export class Phone {
         const page = await this.until(() => this.linkedPages()[0], 'a linked page to deliver to');
         await this.command(page, { type: 'incoming', message, chat: this.summary(chat, 0) });
         return { id: message.key };
+    }
+
+    /**
+     * The account sends `body` from the phone (client 'message_create' with fromMe, no 'message').
+     * Its id has the phone's form (32 hex digits, or `3A…` for an iPhone), so the library's
+     * `deviceType` is 'android'/'ios' where the client's own sends are 'web'. Not in `sent()`.
+     */
+    async sendFromPhone({ to, body }: PhoneMessage): Promise<{ id: string }> {
+        const chat = this.ensureChat(to.includes('@') ? to : userId(to));
+        const msgId = ['iphone', 'smbi'].includes(this.platform) ? `3A${randomHex(9)}` : randomHex(16);
+        const message: NetMessage = {
+            key: `true_${chat.id}_${msgId}` + (chat.isGroup ? `_${this.me}` : ''),
+            msgId,
+            chatId: chat.id,
+            fromMe: true,
+            from: this.me,
+            to: chat.id,
+            participant: chat.isGroup ? this.me : undefined,
+            body,
+            type: 'chat',
+            t: nowSec(),
+            ack: 1,
+        };
+        chat.messages.push(message);
+        const page = await this.until(() => this.linkedPages()[0], 'a linked page to deliver to');
+        await this.command(page, { type: 'incoming', message, chat: this.summary(chat, 0) });
+        return { id: message.key };
+    }
+
+    /** The recipient's device acks a message the account sent (client 'message_ack'). Acks only rise: a lower one changes nothing. */
+    async ack(id: string, level: AckLevel): Promise<void> {
+        const ack = ACKS[level];
+        if (!ack) throw new Error(`phone: unknown ack level ${String(level)} (device | read | played)`);
+        const { message } = this.findMessage(id);
+        if (!message.fromMe) throw new Error(`phone: only messages the account sent are acked; ${id} is incoming`);
+        await this.toLinkedPages(id, { type: 'ack', ack });
+        message.ack = Math.max(message.ack ?? 0, ack);
+    }
+
+    /** The sender deletes the message for everyone (client 'message_revoke_everyone'); a contact's or the account's own. */
+    async revoke(id: string): Promise<void> {
+        await this.toLinkedPages(id, { type: 'revoke' });
+        const { message } = this.findMessage(id);
+        message.type = 'revoked';
+        message.body = '';
+    }
+
+    /** The sender edits the message's text (client 'message_edit' with the new and previous body). */
+    async edit(id: string, body: string): Promise<void> {
+        if (this.findMessage(id).message.type === 'revoked') throw new Error(`phone: ${id} was revoked and cannot be edited`);
+        await this.toLinkedPages(id, { type: 'edit', body, editId: randomHex(16), editedAtMs: Date.now() });
+        this.findMessage(id).message.body = body;
+    }
+
+    /**
+     * `from` (a contact, or the account itself) reacts to a message with `reaction`; `''` removes
+     * the reaction (client 'message_reaction'). Resolves with the reaction's own message key.
+     */
+    async react(id: string, from: string, reaction: string): Promise<{ id: string }> {
+        const { chat } = this.findMessage(id);
+        const sender = userId(from);
+        const reactionId = randomHex(16);
+        await this.toLinkedPages(id, { type: 'react', from: sender, reaction, reactionId, reactedAtMs: Date.now() });
+        return { id: `${sender === this.me}_${chat.id}_${reactionId}` + (chat.isGroup ? `_${sender}` : '') };
     }
 
     /** Messages the client sent, in order, as the network received them. */
@@ -446,6 +527,42 @@ export class Phone {
         });
     }
 
+    private findMessage(id: string): { chat: NetChat; message: NetMessage } {
+        for (const chat of this.chats.values()) {
+            const message = chat.messages.find((m) => m.key === id);
+            if (message) return { chat, message };
+        }
+        throw new Error(`phone: unknown message ${id}`);
+    }
+
+    /** Applies a change to message `id` on every linked page (waits for one), with the network's copy of the message. */
+    private async toLinkedPages(id: string, cmd: Record<string, unknown>): Promise<void> {
+        const { chat, message } = this.findMessage(id);
+        await this.until(() => this.linkedPages()[0], 'a linked page to tell');
+        const change = { ...cmd, message: { ...message }, chat: this.summary(chat, 0) };
+        await Promise.all(this.linkedPages().map((page) => this.command(page, change)));
+    }
+
+    /** A group by id or name; a new name creates it with the account and `member`, who joins an existing one too. */
+    private ensureGroup(group: string, member: string): NetChat {
+        let chat = this.chats.get(group) ?? [...this.chats.values()].find((c) => c.isGroup && c.name === group);
+        if (!chat) {
+            if (group.endsWith('@g.us')) throw new Error(`unknown group ${group}`);
+            chat = {
+                id: `120363${randomDigits(12)}@g.us`,
+                name: group,
+                isGroup: true,
+                participants: [this.me],
+                creation: nowSec(),
+                messages: [],
+            };
+            this.chats.set(chat.id, chat);
+        }
+        if (!chat.isGroup) throw new Error(`${group} is not a group`);
+        if (!chat.participants.includes(member)) chat.participants.push(member);
+        return chat;
+    }
+
     private ensureChat(chatId: string): NetChat {
         let chat = this.chats.get(chatId);
         if (!chat) {
@@ -584,7 +701,7 @@ export class Phone {
             case 'send': {
                 const m = msg.message;
                 const chat = this.ensureChat(m.chatId);
-                chat.messages.push({ ...m, fromMe: true, participant: chat.isGroup ? this.me : undefined });
+                chat.messages.push({ ...m, fromMe: true, participant: chat.isGroup ? this.me : undefined, ack: 1 });
                 this.sentLog.push({ id: m.key, to: m.chatId, body: m.body, type: m.type, timestamp: m.t });
                 return {};
             }
@@ -622,4 +739,13 @@ function nowSec(): number {
 
 function digits(n: string): string {
     return n.split('@')[0].replace(/\D/g, '');
+}
+
+/** `<digits>@c.us` for bare digits; an id with a server stays as it is. */
+function userId(n: string): string {
+    return n.includes('@') ? n : `${digits(n)}@c.us`;
+}
+
+function randomDigits(count: number): string {
+    return Array.from(randomBytes(count), (b) => String(b % 10)).join('');
 }

@@ -3,37 +3,12 @@
  * simulated WhatsApp Web page (page/simulator.js) driven by phone.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { EventEmitter, once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import wwebjs from 'whatsapp-web.js';
 import type { Client as WAClient, Message } from 'whatsapp-web.js';
 import { jest } from '@jest/globals';
 import { Phone } from './phone.js';
-
-const { Client, LocalAuth } = wwebjs;
-
-const VERSION = '2.3000.1031980585';
-const CHROME_ARGS = [
-    '--no-sandbox',
-    '--disable-dev-shm-usage',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    // Chromium >= 14x blocks https://web.whatsapp.com -> http://127.0.0.1 (Local Network Access)
-    '--disable-features=LocalNetworkAccessChecks',
-];
-
-/** Modules the library looks up but tolerates as missing (guarded / try-catch). */
-const OPTIONAL_MODULES = [
-    'WAWebCallCollection',
-    'WAWebBackendJobsCommon',
-    'WAWebE2EProtoUtils',
-    'WAWebAddonReactionTableMode',
-    'WAWebAddonPollVoteTableMode',
-];
+import { OPTIONAL_MODULES, VERSION, linkedClient as linkClient, newClient as createClient, next } from './harness.js';
 
 jest.setTimeout(120_000);
 
@@ -47,44 +22,8 @@ async function tempDir(prefix: string): Promise<string> {
     return dir;
 }
 
-function newClient(authDir: string, extra: Record<string, unknown> = {}): WAClient {
-    return new Client({
-        webVersion: VERSION,
-        webVersionCache: { type: 'local', path: cacheDir },
-        authStrategy: new LocalAuth({ clientId: 'default', dataPath: authDir }),
-        puppeteer: { executablePath: '/usr/bin/chromium', headless: true, args: CHROME_ARGS },
-        ...extra,
-    });
-}
-
-/** Resolves with the first emission of `event` (bounded). */
-function next<T = unknown>(emitter: EventEmitter, event: string, ms = 60_000): Promise<T> {
-    const ac = new AbortController();
-    const t = setTimeout(() => ac.abort(new Error(`timed out waiting for '${event}'`)), ms);
-    return once(emitter, event, { signal: ac.signal }).then(
-        ([v]) => (clearTimeout(t), v as T),
-        (e) => {
-            clearTimeout(t);
-            throw e;
-        },
-    );
-}
-
-/** initialize() + scan the first QR; resolves when 'ready' fired. */
-async function linkedClient(authDir: string): Promise<WAClient> {
-    const client = newClient(authDir);
-    try {
-        const qr = next<string>(client, 'qr');
-        const ready = next(client, 'ready');
-        await client.initialize();
-        await phone.scanQr(await qr);
-        await ready;
-        return client;
-    } catch (e) {
-        await client.destroy();
-        throw e;
-    }
-}
+const newClient = (authDir: string, extra: Record<string, unknown> = {}) => createClient(cacheDir, authDir, extra);
+const linkedClient = (authDir: string) => linkClient(phone, cacheDir, authDir);
 
 async function withClient(client: WAClient, fn: (c: WAClient) => Promise<void>): Promise<void> {
     try {

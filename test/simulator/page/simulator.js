@@ -5,7 +5,8 @@
  * drives the page exclusively through `window.require('<WA module>')`. This file
  * provides exactly the modules/members the library (1.34.7) touches for:
  * injection, QR + pairing-code linking, ready/info, getNumberId, sendMessage,
- * getChats/getChatById/fetchMessages, incoming messages, logout/unlink and state
+ * getChats/getChatById/fetchMessages, incoming messages (also the account's own,
+ * sent from the phone), acks, revokes, edits, reactions, logout/unlink and state
  * changes. Everything else is absent on purpose (see `missing` below).
  *
  * The "network" (phone, contacts, chats, history) lives in the phone driver's
@@ -82,7 +83,11 @@
         return new Promise((resolve) => listenWaiters.push({ emitter, name, resolve }));
     }
 
-    /** Model: attributes are plain own properties, set() fires change events on the model and its collections. */
+    /**
+     * Model: attributes are plain own properties. set(key, value) or set({ ...attrs }) fires change
+     * events on the model and its collections; like Backbone, every attribute of one set() has its
+     * new value before the first event fires.
+     */
     class Model extends Emitter {
         constructor(attrs) {
             super();
@@ -90,11 +95,15 @@
             Object.assign(this, attrs);
         }
         set(key, value) {
-            const prev = this[key];
-            if (prev === value) return;
-            this[key] = value;
+            const changed = [];
+            for (const [k, v] of Object.entries(typeof key === 'object' ? key : { [key]: value })) {
+                if (this[k] === v) continue;
+                changed.push([k, v, this[k]]);
+                this[k] = v;
+            }
+            if (!changed.length) return;
             for (const target of [this, ...this._collections]) {
-                target.trigger('change:' + key, this, value, prev);
+                for (const [k, v, prev] of changed) target.trigger('change:' + k, this, v, prev);
                 target.trigger('change', this);
             }
         }
@@ -187,7 +196,7 @@
     // ---------------------------------------------------------------- models
     const MSG_FIELDS = ['id', 'body', 'type', 't', 'from', 'to', 'author', 'ack', 'isNewMsg', 'local', 'self',
         'star', 'isForwarded', 'forwardingScore', 'broadcast', 'hasReaction', 'mentionedJidList', 'groupMentions',
-        'notifyName', 'isNotification'];
+        'notifyName', 'isNotification', 'subtype', 'latestEditMsgKey', 'latestEditSenderTimestampMs'];
     class Msg extends Model {
         // WWebJS.getMessageModel(): msg.serialize() + isEphemeral/isStatusV3/mediaObject/caption/body.
         serialize() {
@@ -236,7 +245,7 @@
             id: new MsgKey({ fromMe: m.fromMe, remote, id: m.msgId, participant: m.participant }),
             body: m.body, type: m.type || 'chat', t: m.t,
             from: createWid(m.from), to: createWid(m.to), author: m.author ? createWid(m.author) : undefined,
-            ack: m.fromMe ? 2 : 0, isNewMsg, local: false, self: m.fromMe ? 'out' : 'in',
+            ack: m.ack !== undefined ? m.ack : m.fromMe ? 2 : 0, isNewMsg, local: false, self: m.fromMe ? 'out' : 'in',
             star: false, isForwarded: false, forwardingScore: 0, broadcast: false, hasReaction: false,
             mentionedJidList: [], groupMentions: [], notifyName: m.notifyName,
         });
@@ -270,6 +279,30 @@
         }
         if (!silent && !msg.id.fromMe) chat.set('unreadCount', (chat.unreadCount || 0) + 1);
     }
+
+    /** The page's model of a network message, loaded quietly (as scrolling to it would) if the page does not hold it. */
+    function loadedMsg({ message, chat }) {
+        const existing = MsgCollection.get(message.key);
+        if (existing) return existing;
+        const msg = msgFromNet(message, false);
+        MsgCollection.add(msg, { silent: true });
+        chatFromNet(chat).msgs.add(msg, { silent: true });
+        return msg;
+    }
+
+    // Reactions: the client wraps reactionTableMode.bulkUpsert (WWebJS.injectToFunction in
+    // attachEventListeners) and turns each stored record into 'message_reaction'. The setter says
+    // when that happened, so a reaction is never stored before the client hears it.
+    let reactionsHeard;
+    const reactionsWrapped = new Promise((resolve) => (reactionsHeard = resolve));
+    let storeReactions = async () => {};
+    const reactionTableMode = {
+        get bulkUpsert() { return storeReactions; },
+        set bulkUpsert(fn) {
+            storeReactions = fn;
+            reactionsHeard();
+        },
+    };
 
     // --------------------------------------------------------------- network
     async function rpc(op, body = {}) {
@@ -394,13 +427,67 @@
         async rotateQr() {
             return { qr: await rotateQr() };
         },
+        // A message from the network: a contact's ('message' + 'message_create') or the account's
+        // own, sent from the phone (fromMe: 'message_create' only).
         async incoming({ message, chat }) {
             // Wait until attachEventListeners() subscribed to Msg 'add' (only then
-            // does the library turn it into a 'message' event).
+            // does the library turn it into an event).
             await whenListened(MsgCollection, 'add');
             const c = chatFromNet(chat);
             addMsgToChat(c, msgFromNet(message, true), { silent: false });
             return { id: message.key };
+        },
+        // The recipient's device acked: Msg 'change:ack' -> onMessageAckEvent -> 'message_ack'(msg, ack).
+        // Acks only rise, as on the network: a lower or equal one changes nothing.
+        async ack({ message, chat, ack }) {
+            await whenListened(MsgCollection, 'change:ack');
+            const msg = loadedMsg({ message, chat });
+            if (ack > (msg.ack || 0)) msg.set('ack', ack);
+            return { ack: msg.ack };
+        },
+        async revoke({ message, chat }) {
+            await whenListened(MsgCollection, 'change:type');
+            const msg = loadedMsg({ message, chat });
+            // Msg 'change' makes the client keep this message as it was (the 'before' argument);
+            // then 'change:type' to 'revoked' -> onChangeMessageTypeEvent -> 'message_revoke_everyone'(after, before).
+            // The body goes in the same set(): its 'change:body' then finds the type revoked, which the
+            // client's edit listener ignores.
+            msg.set('subtype', 'sender_revoke');
+            msg.set({ type: 'revoked', body: undefined });
+            return {};
+        },
+        async edit({ message, chat, body, editId, editedAtMs }) {
+            await whenListened(MsgCollection, 'change:body');
+            const msg = loadedMsg({ message, chat });
+            if (msg.type === 'revoked') throw new Error('[sim] a revoked message cannot be edited');
+            // Msg 'change:body' -> onEditMessageEvent -> 'message_edit'(msg, newBody, prevBody); the
+            // message it carries has Message.latestEditMsgKey / latestEditSenderTimestampMs already.
+            msg.set({
+                latestEditMsgKey: new MsgKey({ fromMe: msg.id.fromMe, remote: msg.id.remote, id: editId, participant: msg.id.participant }),
+                latestEditSenderTimestampMs: editedAtMs,
+                body,
+            });
+            return {};
+        },
+        async react({ message, chat, from, reaction, reactionId, reactedAtMs }) {
+            await reactionsWrapped;
+            const parent = loadedMsg({ message, chat });
+            const sender = createWid(from);
+            const inGroup = parent.id.remote.isGroup();
+            // The fields the client's bulkUpsert wrapper and Reaction read: id -> reaction.id,
+            // reactionParentKey -> msgId, author ?? from -> senderId, reactionText, reactionTimestamp (ms).
+            await reactionTableMode.bulkUpsert([{
+                id: new MsgKey({ fromMe: !!me && sender.equals(me.pn), remote: parent.id.remote, id: reactionId, participant: inGroup ? sender : undefined }),
+                reactionParentKey: parent.id,
+                reactionText: reaction,
+                reactionTimestamp: reactedAtMs,
+                from: inGroup ? parent.id.remote : sender,
+                author: inGroup ? sender : undefined,
+                orphan: 0,
+                orphanReason: null,
+                read: false,
+            }]);
+            return {};
         },
         async state({ state }) {
             // Applied after the ack: states like CONFLICT make the library destroy the
@@ -566,6 +653,8 @@
             },
         },
         WAWebLidMigrationUtils: { toPn: (w) => w },
+        // --- 'message_reaction' (see reactionTableMode above)
+        WAWebAddonReactionTableMode: { reactionTableMode },
     };
 
     // Unknown modules return undefined (the library guards optional ones, e.g.
