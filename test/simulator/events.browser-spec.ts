@@ -180,6 +180,8 @@ test("sendFromPhone: message_create from the phone (deviceType android), never '
         [id, 'from the phone', true, phone.me, CONTACT, 'android'],
         [reply, 'got both', false, CONTACT, phone.me, 'android'],
     ]);
+    // the raw model's `local` flag tells the client's own sends too (not in the typings)
+    expect(seen.map(([m]) => (m as unknown as { _data: { local: boolean } })._data.local)).toEqual([true, false, false]);
     expect((await received.until(1)).map(([m]) => m.id._serialized)).toEqual([reply]);
     expect(await phone.sent()).toEqual([expect.objectContaining({ id: viaApi.id._serialized, body: 'from the api' })]);
     const [last] = await (await wa().getChatById(CONTACT)).fetchMessages({ limit: 2 });

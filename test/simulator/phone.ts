@@ -471,7 +471,7 @@ export class Phone {
             };
             const timer = setTimeout(() => {
                 cleanup();
-                reject(new Error(`phone: timed out after ${this.timeoutMs}ms waiting for ${what}`));
+                reject(new Error(`phone: timed out after ${this.timeoutMs}ms waiting for ${what}; saw ${this.describePages()}`));
             }, this.timeoutMs);
             const cleanup = () => {
                 clearTimeout(timer);
@@ -479,6 +479,12 @@ export class Phone {
             };
             this.changes.on('change', check);
         });
+    }
+
+    private describePages(): string {
+        const live = this.livePages();
+        const linked = this.linkedPages().length;
+        return `${live.length} connected page(s): ${linked} linked, ${live.filter((p) => p.qr && !p.deviceId).length} showing a QR`;
     }
 
     private livePages(): PageConn[] {
