@@ -1,8 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { AppConfig } from '../src/config/app-config.js';
+import type { ClientState } from '../src/whatsapp/client-status.js';
+import { type Clock, SystemClock } from '../src/whatsapp/clock.js';
+import { WhatsAppSessionFactory } from '../src/whatsapp/whatsapp-session.factory.js';
+import type { WhatsAppSession } from '../src/whatsapp/whatsapp-session.js';
 import {
   type AccountInfo,
+  ClientGoneError,
   type ChatSummary,
   type ClientLaunchOptions,
   type MessageSummary,
@@ -121,21 +128,36 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     return this.world.pairingCode;
   }
 
+  /**
+   * The client goes away under the next call (Chrome killed): as the adapter does, it reports
+   * `disconnected` first and then fails the call with ClientGoneError.
+   */
+  private gone(): void {
+    if (!this.world.crashOnNextCall) return;
+    this.world.crashOnNextCall = false;
+    this.emit('disconnected', 'BROWSER_CLOSED');
+    throw new ClientGoneError(new Error('Protocol error (Runtime.callFunctionOn): Target closed'));
+  }
+
   async getNumberId(phoneDigits: string): Promise<string | null> {
+    this.gone();
     return this.world.unregistered.has(phoneDigits) ? null : `${phoneDigits}@c.us`;
   }
 
   async sendText(chatId: string, text: string): Promise<SentMessage> {
     if (this.world.failSends) throw new Error('Evaluation failed: send failed');
+    this.gone();
     this.world.sent.push({ chatId, text });
     return { id: `true_${chatId}_SENT${this.world.sent.length}`, timestamp: 1_700_000_500 };
   }
 
   async getChats(limit: number): Promise<ChatSummary[]> {
+    this.gone();
     return [...this.world.chats].sort((a, b) => b.timestamp - a.timestamp).slice(0, limit);
   }
 
   async getChatMessages(chatId: string, limit: number) {
+    this.gone();
     const chat = this.world.chats.find((c) => c.id === chatId);
     if (!chat) return null;
     return { chat, messages: (this.world.messages.get(chatId) ?? []).slice(-limit) };
@@ -159,6 +181,8 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
   readonly unregistered = new Set<string>();
   readonly sent: { chatId: string; text: string }[] = [];
   failSends = false;
+  /** The next library call finds the client gone (see FakeWhatsAppClient.gone). */
+  crashOnNextCall = false;
   /** Chromes "running" now (initialized, not yet destroyed), and the most at any one time. */
   running = 0;
   mostRunning = 0;
@@ -185,4 +209,16 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
     if (!client) throw new Error('no client was created');
     return client;
   }
+}
+
+/** A session on the fake port, built as DI builds it; the clock and the bus can be given. */
+export function fakeSession(config: AppConfig, fake: FakeWhatsApp, parts: { clock?: Clock; bus?: EventEmitter2 } = {}): WhatsAppSession {
+  return new WhatsAppSessionFactory(config, fake, parts.clock ?? new SystemClock(), parts.bus ?? new EventEmitter2()).create('default');
+}
+
+/** Waits for `session` to be in `state`; throws, naming the state it saw, after `timeoutMs`. */
+export async function reachState(session: WhatsAppSession, state: ClientState, timeoutMs = 2000): Promise<ClientState> {
+  const seen = await session.waitFor((s) => s === state, timeoutMs);
+  if (seen !== state) throw new Error(`timed out after ${timeoutMs} ms waiting for state ${state}; the session is ${seen} (${JSON.stringify(session.status())})`);
+  return seen;
 }

@@ -2,14 +2,16 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tempDir } from '../../test/temp-dirs.js';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { FakeWhatsApp } from '../../test/fake-whatsapp.js';
+import { FakeClock } from '../../test/fake-clock.js';
+import { FakeWhatsApp, fakeSession, reachState } from '../../test/fake-whatsapp.js';
 import { loadAppConfig } from '../config/app-config.js';
 import type { ClientState } from './client-status.js';
-import { LINKED_MARKER, WhatsAppSession } from './whatsapp-session.js';
+import { LINKED_MARKER } from './session-profile.js';
+import type { WhatsAppSession } from './whatsapp-session.js';
 
 Logger.overrideLogger(false);
 
-function setup(env: Record<string, string> = {}) {
+function setup(env: Record<string, string> = {}, clock?: FakeClock) {
   const config = loadAppConfig({
     WHATSAPP_AUTH_DIR: tempDir('wa-recovery-'),
     WHATSAPP_CHROME_EXECUTABLE: process.execPath,
@@ -21,12 +23,12 @@ function setup(env: Record<string, string> = {}) {
   const fake = new FakeWhatsApp();
   const sessions: WhatsAppSession[] = [];
   const newSession = () => {
-    const session = new WhatsAppSession('default', config, fake);
+    const session = fakeSession(config, fake, { clock });
     sessions.push(session);
     return session;
   };
   const session = newSession();
-  const reached = (state: ClientState, target = session) => target.waitFor((s) => s === state, 2000);
+  const reached = (state: ClientState, target = session) => reachState(target, state, 2000);
   /** A device linked in an earlier run: the profile and our marker are on disk. */
   const linkEarlier = () => {
     mkdirSync(session.sessionDir, { recursive: true });
@@ -66,7 +68,8 @@ describe('recovery after faults', () => {
   });
 
   it('backs off while restarts keep failing, and resets once ready', async () => {
-    ctx = setup({ WHATSAPP_RESTART_MIN_MS: '10', WHATSAPP_RESTART_MAX_MS: '40' });
+    const clock = new FakeClock();
+    ctx = setup({ WHATSAPP_RESTART_MIN_MS: '10', WHATSAPP_RESTART_MAX_MS: '40' }, clock);
     const { fake, session, reached, linkedAndReady } = ctx;
     await linkedAndReady();
     fake.startMode = 'reject';
@@ -77,16 +80,23 @@ describe('recovery after faults', () => {
       await stopped;
       await session.settled();
       const { next_restart_at: next } = session.status();
-      delays.push(Date.parse(next!) - Date.now());
-      if (i < 3) await reached('starting');
+      const delay = Date.parse(next!) - clock.now();
+      delays.push(delay);
+      // Not due a moment before its time; due at it.
+      clock.advance(delay - 1);
+      expect(fake.clients).toHaveLength(i + 1);
+      if (i === 3) fake.startMode = 'saved';
+      const restarting = reached('starting');
+      clock.advance(1);
+      await restarting;
     }
-    // 10, 20, 40, 40 ms ±20% (and a little of the time spent since scheduling)
+    // 10, 20, 40, 40 ms, each ±20%
     expect(delays[0]).toBeLessThanOrEqual(12);
     expect(delays[3]).toBeGreaterThan(delays[0]);
     expect(delays[3]).toBeLessThanOrEqual(48);
-    fake.startMode = 'saved';
+    expect(delays.map((d, i) => d >= 0.8 * [10, 20, 40, 40][i] && d <= 1.2 * [10, 20, 40, 40][i])).toEqual([true, true, true, true]);
     await reached('ready');
-    expect(session.status().restarts).toBe(4);
+    expect(session.status()).toMatchObject({ restarts: 4, next_restart_at: null });
   });
 
   it('a phone-side unlink is not retried: saved session cleared, stopped, last_error says so', async () => {
@@ -306,13 +316,17 @@ describe('stuck loading', () => {
   });
 
   it('a connection back to CONNECTED in time is left alone', async () => {
-    ctx = setup({ WHATSAPP_START_STUCK_MS: '30' });
+    const clock = new FakeClock();
+    ctx = setup({ WHATSAPP_START_STUCK_MS: '30' }, clock);
     const { fake, session, linkedAndReady } = ctx;
     await linkedAndReady();
     fake.current.emit('change_state', 'OPENING');
+    clock.advance(29);
     fake.current.emit('change_state', 'CONNECTED');
-    // Nothing should happen: give the watchdog three times its limit to prove it.
-    await expect(session.waitFor((s) => s !== 'ready', 90)).resolves.toBe('ready');
+    // Nothing should happen: three times the watchdog's limit passes.
+    clock.advance(90);
+    expect(clock.pending).toBe(0);
+    await expect(session.waitFor((s) => s !== 'ready', 0)).resolves.toBe('ready');
     expect(fake.clients).toHaveLength(1);
   });
 });
