@@ -1,7 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
-import { chatModelSummary, standDownAfterUnlink } from '../../src/whatsapp/wwebjs.adapter.js';
+import { standDownAfterUnlink } from '../../src/whatsapp/wwebjs.auth.js';
+import { chatModelSummary as mapChatModel, type ChatModel, type LibClient } from '../../src/whatsapp/wwebjs.mapping.js';
 import { tempDir } from '../temp-dirs.js';
 
 const pending = Symbol('pending');
@@ -44,6 +45,8 @@ describe('LocalAuth after a phone-side unlink (standDownAfterUnlink)', () => {
     expect(existsSync(sessionDir)).toBe(false);
   });
 });
+
+const chatModelSummary = (model: ChatModel, client: LibClient) => mapChatModel(model, client, wwebjs);
 
 describe('chatModelSummary: a serialized chat, mapped as the library maps getChats()', () => {
   const client = {} as never;
