@@ -25,6 +25,12 @@ import {
  * - `reject`: Chrome launched but WhatsApp Web unreachable; rejects;
  * - `hang`: never settles until destroyed.
  */
+/** A call that finds the client gone, and the reason the client then reports (`BROWSER_CLOSED`, `LOGOUT`, ...). */
+export interface CrashPoint {
+  call: 'getNumberId' | 'sendText' | 'getChats' | 'getChatMessages';
+  reason: string;
+}
+
 export type StartMode = 'qr' | 'saved' | 'reject' | 'hang';
 
 export const FAKE_ACCOUNT: AccountInfo = { wid: '15550001111@c.us', pushname: 'Fake Owner', platform: 'android' };
@@ -132,32 +138,33 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
    * The client goes away under the next call (Chrome killed): as the adapter does, it reports
    * `disconnected` first and then fails the call with ClientGoneError.
    */
-  private gone(): void {
-    if (!this.world.crashOnNextCall) return;
-    this.world.crashOnNextCall = false;
-    this.emit('disconnected', 'BROWSER_CLOSED');
+  private gone(call: CrashPoint['call']): void {
+    const crash = this.world.crash;
+    if (crash?.call !== call) return;
+    this.world.crash = null;
+    this.emit('disconnected', crash.reason);
     throw new ClientGoneError(new Error('Protocol error (Runtime.callFunctionOn): Target closed'));
   }
 
   async getNumberId(phoneDigits: string): Promise<string | null> {
-    this.gone();
+    this.gone('getNumberId');
     return this.world.unregistered.has(phoneDigits) ? null : `${phoneDigits}@c.us`;
   }
 
   async sendText(chatId: string, text: string): Promise<SentMessage> {
     if (this.world.failSends) throw new Error('Evaluation failed: send failed');
-    this.gone();
+    this.gone('sendText');
     this.world.sent.push({ chatId, text });
     return { id: `true_${chatId}_SENT${this.world.sent.length}`, timestamp: 1_700_000_500 };
   }
 
   async getChats(limit: number): Promise<ChatSummary[]> {
-    this.gone();
+    this.gone('getChats');
     return [...this.world.chats].sort((a, b) => b.timestamp - a.timestamp).slice(0, limit);
   }
 
   async getChatMessages(chatId: string, limit: number) {
-    this.gone();
+    this.gone('getChatMessages');
     const chat = this.world.chats.find((c) => c.id === chatId);
     if (!chat) return null;
     return { chat, messages: (this.world.messages.get(chatId) ?? []).slice(-limit) };
@@ -181,8 +188,8 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
   readonly unregistered = new Set<string>();
   readonly sent: { chatId: string; text: string }[] = [];
   failSends = false;
-  /** The next library call finds the client gone (see FakeWhatsAppClient.gone). */
-  crashOnNextCall = false;
+  /** The next such call finds the client gone (see FakeWhatsAppClient.gone). */
+  crash: CrashPoint | null = null;
   /** Chromes "running" now (initialized, not yet destroyed), and the most at any one time. */
   running = 0;
   mostRunning = 0;
