@@ -205,6 +205,8 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
   chats: ChatSummary[] = [];
   readonly messages = new Map<string, MessageSummary[]>();
 
+  async prepare(): Promise<void> {}
+
   create(options: ClientLaunchOptions): FakeWhatsAppClient {
     const client = new FakeWhatsAppClient(this, options);
     this.clients.push(client);

@@ -78,6 +78,7 @@ export class ClientRunner {
     if ((reason === 'linked' || reason === 'restart') && !this.parts.profile.isLinked()) return;
     this.parts.recovery.cancelRestart();
     const chrome = requireChrome(config);
+    await clients.prepare();
     this.parts.profile.prepare();
     const client = clients.create({
       authDir: config.authDir,

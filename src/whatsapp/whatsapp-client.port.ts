@@ -152,5 +152,10 @@ export class ClientGoneError extends Error {
 
 /** The DI token: creates one client per start (a destroyed client is never reused). */
 export abstract class WhatsAppClientFactory {
+  /**
+   * Loads what clients need (the adapter: the library) before the first is created; awaited by
+   * every launch, so the time it takes is not counted against the start of Chrome.
+   */
+  abstract prepare(): Promise<void>;
   abstract create(options: ClientLaunchOptions): WhatsAppClient;
 }

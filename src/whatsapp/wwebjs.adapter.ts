@@ -289,6 +289,10 @@ function killGroup(pid: number): void {
 
 @Injectable()
 export class WwebjsClientFactory extends WhatsAppClientFactory {
+  async prepare(): Promise<void> {
+    await loadLibrary();
+  }
+
   create(options: ClientLaunchOptions): WhatsAppClient {
     return new WwebjsClient(options);
   }
