@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -9,6 +10,6 @@ import { MessagingModule } from './messaging/messaging.module.js';
 import { QrModule } from './qr/qr.module.js';
 
 @Module({
-  imports: [ConfigModule, LoggingModule, MetricsModule, HealthModule, AuthModule, MessagingModule, QrModule, McpModule],
+  imports: [EventEmitterModule.forRoot(), ConfigModule, LoggingModule, MetricsModule, HealthModule, AuthModule, MessagingModule, QrModule, McpModule],
 })
 export class AppModule {}

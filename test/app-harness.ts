@@ -10,7 +10,7 @@ import { ROOT_LOGGER } from '../src/logging/root-logger.js';
 import type { ClientState } from '../src/whatsapp/client-status.js';
 import { WhatsAppClientFactory } from '../src/whatsapp/whatsapp-client.port.js';
 import { WhatsAppService } from '../src/whatsapp/whatsapp.service.js';
-import { FakeWhatsApp } from './fake-whatsapp.js';
+import { FakeWhatsApp, reachState } from './fake-whatsapp.js';
 import { tempDir } from './temp-dirs.js';
 
 export interface TestApp {
@@ -20,7 +20,7 @@ export interface TestApp {
   whatsapp: WhatsAppService;
   /** Makes the default session look saved on disk, as after an earlier pairing. */
   saveSession(): void;
-  /** Resolves once the default session is in `state` (with the state it is in after 2 s otherwise). */
+  /** Resolves once the default session is in `state`; throws after 2 s, naming the state it is in. */
   reached(state: ClientState): Promise<ClientState>;
   /** Pairs as a phone would, through the fake: POST /api/auth/start, scan, ready. */
   pair(headers?: Record<string, string>): Promise<void>;
@@ -55,7 +55,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS));
   await app.init();
   const whatsapp = app.get(WhatsAppService);
-  const reached = (state: ClientState) => whatsapp.session().waitFor((s) => s === state, 2000);
+  const reached = (state: ClientState) => reachState(whatsapp.session(), state, 2000);
   return {
     app,
     fake,

@@ -1,8 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { AppConfig } from '../src/config/app-config.js';
+import type { ClientState } from '../src/whatsapp/client-status.js';
+import { type Clock, SystemClock } from '../src/whatsapp/clock.js';
+import { WhatsAppSessionFactory } from '../src/whatsapp/whatsapp-session.factory.js';
+import type { WhatsAppSession } from '../src/whatsapp/whatsapp-session.js';
 import {
   type AccountInfo,
+  ClientGoneError,
   type ChatSummary,
   type ClientLaunchOptions,
   type MessageSummary,
@@ -18,6 +25,12 @@ import {
  * - `reject`: Chrome launched but WhatsApp Web unreachable; rejects;
  * - `hang`: never settles until destroyed.
  */
+/** A call that finds the client gone, and the reason the client then reports (`BROWSER_CLOSED`, `LOGOUT`, ...). */
+export interface CrashPoint {
+  call: 'getNumberId' | 'sendText' | 'getChats' | 'getChatMessages';
+  reason: string;
+}
+
 export type StartMode = 'qr' | 'saved' | 'reject' | 'hang';
 
 export const FAKE_ACCOUNT: AccountInfo = { wid: '15550001111@c.us', pushname: 'Fake Owner', platform: 'android' };
@@ -121,21 +134,37 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     return this.world.pairingCode;
   }
 
+  /**
+   * The client goes away under the next call (Chrome killed): as the adapter does, it reports
+   * `disconnected` first and then fails the call with ClientGoneError.
+   */
+  private gone(call: CrashPoint['call']): void {
+    const crash = this.world.crash;
+    if (crash?.call !== call) return;
+    this.world.crash = null;
+    this.emit('disconnected', crash.reason);
+    throw new ClientGoneError(new Error('Protocol error (Runtime.callFunctionOn): Target closed'));
+  }
+
   async getNumberId(phoneDigits: string): Promise<string | null> {
+    this.gone('getNumberId');
     return this.world.unregistered.has(phoneDigits) ? null : `${phoneDigits}@c.us`;
   }
 
   async sendText(chatId: string, text: string): Promise<SentMessage> {
     if (this.world.failSends) throw new Error('Evaluation failed: send failed');
+    this.gone('sendText');
     this.world.sent.push({ chatId, text });
     return { id: `true_${chatId}_SENT${this.world.sent.length}`, timestamp: 1_700_000_500 };
   }
 
   async getChats(limit: number): Promise<ChatSummary[]> {
+    this.gone('getChats');
     return [...this.world.chats].sort((a, b) => b.timestamp - a.timestamp).slice(0, limit);
   }
 
   async getChatMessages(chatId: string, limit: number) {
+    this.gone('getChatMessages');
     const chat = this.world.chats.find((c) => c.id === chatId);
     if (!chat) return null;
     return { chat, messages: (this.world.messages.get(chatId) ?? []).slice(-limit) };
@@ -159,6 +188,8 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
   readonly unregistered = new Set<string>();
   readonly sent: { chatId: string; text: string }[] = [];
   failSends = false;
+  /** The next such call finds the client gone (see FakeWhatsAppClient.gone). */
+  crash: CrashPoint | null = null;
   /** Chromes "running" now (initialized, not yet destroyed), and the most at any one time. */
   running = 0;
   mostRunning = 0;
@@ -174,6 +205,8 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
   chats: ChatSummary[] = [];
   readonly messages = new Map<string, MessageSummary[]>();
 
+  async prepare(): Promise<void> {}
+
   create(options: ClientLaunchOptions): FakeWhatsAppClient {
     const client = new FakeWhatsAppClient(this, options);
     this.clients.push(client);
@@ -185,4 +218,16 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
     if (!client) throw new Error('no client was created');
     return client;
   }
+}
+
+/** A session on the fake port, built as DI builds it; the clock and the bus can be given. */
+export function fakeSession(config: AppConfig, fake: FakeWhatsApp, parts: { clock?: Clock; bus?: EventEmitter2 } = {}): WhatsAppSession {
+  return new WhatsAppSessionFactory(config, fake, parts.clock ?? new SystemClock(), parts.bus ?? new EventEmitter2()).create('default');
+}
+
+/** Waits for `session` to be in `state`; throws, naming the state it saw, after `timeoutMs`. */
+export async function reachState(session: WhatsAppSession, state: ClientState, timeoutMs = 2000): Promise<ClientState> {
+  const seen = await session.waitFor((s) => s === state, timeoutMs);
+  if (seen !== state) throw new Error(`timed out after ${timeoutMs} ms waiting for state ${state}; the session is ${seen} (${JSON.stringify(session.status())})`);
+  return seen;
 }

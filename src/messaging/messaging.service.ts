@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError, whatsappFailure } from '../common/app-error.js';
 import { RateLimits } from '../limits/rate-limits.js';
-import { MetricsService } from '../metrics/metrics.service.js';
 import type { ChatSummary, MessageSummary } from '../whatsapp/whatsapp-client.port.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+
+/** What messaging publishes on the bus: the outcome of each send (metrics counts them). */
+export const MessagingTopic = { sendOutcome: 'messaging.send.outcome' } as const;
+/** `code` is the error code of a failed send (after input validation), null when it was sent. */
+export interface SendOutcome {
+  code: string | null;
+}
 
 export interface SendAnswer {
   ok: true;
@@ -32,29 +39,31 @@ export class MessagingService {
   constructor(
     private readonly whatsapp: WhatsAppService,
     private readonly limits: RateLimits,
-    private readonly metrics: MetricsService,
+    private readonly bus: EventEmitter2,
   ) {}
 
-  /** Counted in the metrics: sent, or failed with the error code (after input validation). */
+  /** Publishes its outcome: sent, or failed with the error code (after input validation). */
   async send(phoneDigits: string, message: string): Promise<SendAnswer> {
     try {
       const answer = await this.sendNow(phoneDigits, message);
-      this.metrics.messageSent();
+      this.bus.emit(MessagingTopic.sendOutcome, { code: null } satisfies SendOutcome);
       return answer;
     } catch (error) {
-      this.metrics.messageFailed(error instanceof AppError ? error.code : 'internal');
+      this.bus.emit(MessagingTopic.sendOutcome, { code: error instanceof AppError ? error.code : 'internal' } satisfies SendOutcome);
       throw error;
     }
   }
 
   private async sendNow(phoneDigits: string, message: string): Promise<SendAnswer> {
-    const client = await this.whatsapp.session().ensureReady();
+    const session = this.whatsapp.session();
+    await session.ensureReady();
     await this.limits.send(phoneDigits);
-    const chatId = await client.getNumberId(phoneDigits).catch(whatsappFailure('look the number up'));
+    // A lookup has sent nothing, so it may be repeated after a crash; a send never is.
+    const chatId = await session.use((client) => client.getNumberId(phoneDigits), true).catch(whatsappFailure('look the number up'));
     if (!chatId) {
       throw new AppError('not_on_whatsapp', `${phoneDigits} is not on WhatsApp; nothing was sent.`);
     }
-    const sent = await client.sendText(chatId, message).catch(whatsappFailure('send the message'));
+    const sent = await session.use((client) => client.sendText(chatId, message), false).catch(whatsappFailure('send the message'));
     const seconds = sent.timestamp || Date.now() / 1000;
     return {
       ok: true,
@@ -66,14 +75,18 @@ export class MessagingService {
   }
 
   async listChats(limit: number): Promise<ChatsAnswer> {
-    const client = await this.whatsapp.session().ensureReady();
-    const chats = await client.getChats(limit).catch(whatsappFailure('list the chats'));
+    const chats = await this.whatsapp
+      .session()
+      .use((client) => client.getChats(limit), true)
+      .catch(whatsappFailure('list the chats'));
     return { ok: true, count: chats.length, chats };
   }
 
   async readMessages(phoneDigits: string, limit: number): Promise<MessagesAnswer> {
-    const client = await this.whatsapp.session().ensureReady();
-    const found = await client.getChatMessages(`${phoneDigits}@c.us`, limit).catch(whatsappFailure('read the messages'));
+    const found = await this.whatsapp
+      .session()
+      .use((client) => client.getChatMessages(`${phoneDigits}@c.us`, limit), true)
+      .catch(whatsappFailure('read the messages'));
     if (!found) throw new AppError('chat_not_found', `There is no chat with ${phoneDigits}.`);
     return { ok: true, chat: found.chat, count: found.messages.length, messages: found.messages };
   }

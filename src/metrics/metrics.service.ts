@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { CLIENT_STATES } from '../whatsapp/client-status.js';
-import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import { MessagingTopic, type SendOutcome } from '../messaging/messaging.service.js';
+import { CLIENT_STATES, type ClientState } from '../whatsapp/client-status.js';
+import { WhatsAppTopic, type WhatsAppEventPayloads } from '../whatsapp/whatsapp-events.js';
+import { DEFAULT_SESSION, WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import { processGroupRssBytes } from './chrome-rss.js';
 
 /**
  * Prometheus metrics (prom-client), in a registry of our own rather than the global one, so that
- * several apps in one process (tests) do not share counters. Values that already live elsewhere
- * (state, restarts, MCP sessions, Chrome memory) are read when scraped.
+ * several apps in one process (tests) do not share counters. Sends, states and restarts are heard
+ * on the bus; values that only live elsewhere (MCP sessions, Chrome memory) are read when scraped.
  */
 @Injectable()
 export class MetricsService {
@@ -36,21 +39,22 @@ export class MetricsService {
     labelNames: ['code'],
     registers: [this.registry],
   });
+  private readonly state = new Gauge({
+    name: 'whatsapp_client_state',
+    help: 'The WhatsApp client state: 1 for the current state, 0 for the others.',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
+  private readonly restarts = new Gauge({
+    name: 'whatsapp_restarts',
+    help: 'Automatic restarts of the WhatsApp client since the server started.',
+    registers: [this.registry],
+  });
+
   constructor(whatsapp: WhatsAppService) {
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({
-      name: 'whatsapp_client_state',
-      help: 'The WhatsApp client state: 1 for the current state, 0 for the others.',
-      labelNames: ['state'],
-      registers: [this.registry],
-      collect() {
-        const current = whatsapp.session().currentState;
-        for (const state of CLIENT_STATES) this.set({ state }, state === current ? 1 : 0);
-      },
-    });
-    this.gauge('whatsapp_restarts', 'Automatic restarts of the WhatsApp client since the server started.', () =>
-      whatsapp.session().status().restarts,
-    );
+    this.showState('stopped');
+    this.restarts.set(0);
     this.gauge('chrome_resident_memory_bytes', 'Resident memory of Chrome and its helper processes.', () =>
       processGroupRssBytes(whatsapp.session().browserPid()),
     );
@@ -74,12 +78,22 @@ export class MetricsService {
     this.durations.observe(labels, seconds);
   }
 
-  messageSent(): void {
-    this.sent.inc();
+  @OnEvent(MessagingTopic.sendOutcome)
+  onSendOutcome({ code }: SendOutcome): void {
+    if (code === null) this.sent.inc();
+    else this.failed.inc({ code });
   }
 
-  messageFailed(code: string): void {
-    this.failed.inc({ code });
+  /** The gauges show the default session, the one the contract's status describes. */
+  @OnEvent(WhatsAppTopic.status)
+  onStatus({ session, status }: WhatsAppEventPayloads['whatsapp.status']): void {
+    if (session !== DEFAULT_SESSION) return;
+    this.showState(status.state);
+    this.restarts.set(status.restarts);
+  }
+
+  private showState(current: ClientState): void {
+    for (const state of CLIENT_STATES) this.state.set({ state }, state === current ? 1 : 0);
   }
 
   metrics(): Promise<string> {

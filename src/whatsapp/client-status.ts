@@ -24,3 +24,27 @@ export interface ClientStatus {
   /** When the next automatic restart is due (ISO 8601), or null. */
   next_restart_at: string | null;
 }
+
+/** The status object of a session: its state and snapshot, the settings it runs with, its recovery. */
+export function describeStatus(
+  machine: { state: ClientState; since: number; snapshot: { qr: string | null; account: AccountInfo | null; lastError: string | null } },
+  config: { authDir: string; chromeExecutable: string | null; headless: boolean },
+  recovery: { linked: boolean; restarts: number; nextRestartAt: number | null },
+): ClientStatus {
+  const { state, snapshot } = machine;
+  return {
+    state,
+    ready: state === 'ready',
+    authenticated: state === 'ready' || state === 'authenticated',
+    auth_dir: config.authDir,
+    chrome_executable: config.chromeExecutable,
+    headless: config.headless,
+    has_qr: snapshot.qr !== null,
+    last_error: snapshot.lastError,
+    account: snapshot.account,
+    session_saved: recovery.linked,
+    since: new Date(machine.since).toISOString(),
+    restarts: recovery.restarts,
+    next_restart_at: recovery.nextRestartAt === null ? null : new Date(recovery.nextRestartAt).toISOString(),
+  };
+}

@@ -137,7 +137,25 @@ export interface WhatsAppClient {
   browserPid(): number | null;
 }
 
+/**
+ * A call failed because the client went away under it (Chrome exited or crashed, the page closed
+ * or crashed, the device was unlinked): not a fault of WhatsApp Web but a crash the session recovers
+ * from. The adapter throws it only once the client has also reported `disconnected`, so by the time
+ * a caller sees it the session has already let go of the client.
+ */
+export class ClientGoneError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`the WhatsApp client went away (${cause instanceof Error ? cause.message : String(cause)})`);
+    this.name = 'ClientGoneError';
+  }
+}
+
 /** The DI token: creates one client per start (a destroyed client is never reused). */
 export abstract class WhatsAppClientFactory {
+  /**
+   * Loads what clients need (the adapter: the library) before the first is created; awaited by
+   * every launch, so the time it takes is not counted against the start of Chrome.
+   */
+  abstract prepare(): Promise<void>;
   abstract create(options: ClientLaunchOptions): WhatsAppClient;
 }

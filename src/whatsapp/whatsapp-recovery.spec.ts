@@ -1,46 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tempDir } from '../../test/temp-dirs.js';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
-import { FakeWhatsApp } from '../../test/fake-whatsapp.js';
-import { loadAppConfig } from '../config/app-config.js';
-import type { ClientState } from './client-status.js';
-import { LINKED_MARKER, WhatsAppSession } from './whatsapp-session.js';
+import { FakeClock } from '../../test/fake-clock.js';
+import { setupSession } from '../../test/session-setup.js';
 
 Logger.overrideLogger(false);
 
-function setup(env: Record<string, string> = {}) {
-  const config = loadAppConfig({
-    WHATSAPP_AUTH_DIR: tempDir('wa-recovery-'),
-    WHATSAPP_CHROME_EXECUTABLE: process.execPath,
-    WHATSAPP_TERMINAL_QR: 'false',
-    WHATSAPP_RESTART_MIN_MS: '5',
-    WHATSAPP_RESTART_MAX_MS: '20',
-    ...env,
-  });
-  const fake = new FakeWhatsApp();
-  const sessions: WhatsAppSession[] = [];
-  const newSession = () => {
-    const session = new WhatsAppSession('default', config, fake);
-    sessions.push(session);
-    return session;
-  };
-  const session = newSession();
-  const reached = (state: ClientState, target = session) => target.waitFor((s) => s === state, 2000);
-  /** A device linked in an earlier run: the profile and our marker are on disk. */
-  const linkEarlier = () => {
-    mkdirSync(session.sessionDir, { recursive: true });
-    writeFileSync(join(session.sessionDir, LINKED_MARKER), '{}');
-  };
-  const linkedAndReady = async () => {
-    fake.startMode = 'saved';
-    await session.start();
-    await reached('ready');
-    expect(session.status().session_saved).toBe(true);
-  };
-  return { fake, session, newSession, reached, linkEarlier, linkedAndReady, cleanup: () => Promise.all(sessions.map((s) => s.stop())) };
-}
-
+const setup = setupSession;
 let ctx: ReturnType<typeof setup>;
 afterEach(async () => {
   await ctx?.cleanup();
@@ -66,7 +31,8 @@ describe('recovery after faults', () => {
   });
 
   it('backs off while restarts keep failing, and resets once ready', async () => {
-    ctx = setup({ WHATSAPP_RESTART_MIN_MS: '10', WHATSAPP_RESTART_MAX_MS: '40' });
+    const clock = new FakeClock();
+    ctx = setup({ WHATSAPP_RESTART_MIN_MS: '10', WHATSAPP_RESTART_MAX_MS: '40' }, clock);
     const { fake, session, reached, linkedAndReady } = ctx;
     await linkedAndReady();
     fake.startMode = 'reject';
@@ -77,16 +43,23 @@ describe('recovery after faults', () => {
       await stopped;
       await session.settled();
       const { next_restart_at: next } = session.status();
-      delays.push(Date.parse(next!) - Date.now());
-      if (i < 3) await reached('starting');
+      const delay = Date.parse(next!) - clock.now();
+      delays.push(delay);
+      // Not due a moment before its time; due at it.
+      clock.advance(delay - 1);
+      expect(fake.clients).toHaveLength(i + 1);
+      if (i === 3) fake.startMode = 'saved';
+      const restarting = reached('starting');
+      clock.advance(1);
+      await restarting;
     }
-    // 10, 20, 40, 40 ms ±20% (and a little of the time spent since scheduling)
+    // 10, 20, 40, 40 ms, each ±20%
     expect(delays[0]).toBeLessThanOrEqual(12);
     expect(delays[3]).toBeGreaterThan(delays[0]);
     expect(delays[3]).toBeLessThanOrEqual(48);
-    fake.startMode = 'saved';
+    expect(delays.map((d, i) => d >= 0.8 * [10, 20, 40, 40][i] && d <= 1.2 * [10, 20, 40, 40][i])).toEqual([true, true, true, true]);
     await reached('ready');
-    expect(session.status().restarts).toBe(4);
+    expect(session.status()).toMatchObject({ restarts: 4, next_restart_at: null });
   });
 
   it('a phone-side unlink is not retried: saved session cleared, stopped, last_error says so', async () => {
@@ -187,114 +160,6 @@ describe('recovery after faults', () => {
   });
 });
 
-describe('auto-start at boot', () => {
-  it.each([
-    ['auto', true, 1],
-    ['auto', false, 0],
-    ['always', false, 1],
-    ['always', true, 1],
-    ['never', true, 0],
-  ] as const)('WHATSAPP_AUTO_START=%s with linked=%s starts %d client(s)', async (mode, linked, clients) => {
-    ctx = setup({ WHATSAPP_AUTO_START: mode });
-    const { fake, session, linkEarlier } = ctx;
-    if (linked) linkEarlier();
-    fake.startMode = 'saved';
-    await session.autoStart();
-    expect(fake.clients).toHaveLength(clients);
-    expect(session.currentState).toBe(clients ? 'authenticated' : 'stopped');
-  });
-
-  it('a profile without our linked marker (never paired) is not started at boot', async () => {
-    ctx = setup();
-    mkdirSync(ctx.session.sessionDir, { recursive: true });
-    await ctx.session.autoStart();
-    expect(ctx.fake.clients).toHaveLength(0);
-    expect(ctx.session.hasSavedSession()).toBe(true);
-  });
-
-  it('no Chrome at boot: the status says so instead of throwing', async () => {
-    ctx = setup({ WHATSAPP_AUTO_START: 'always', WHATSAPP_CHROME_EXECUTABLE: '/no/chrome' });
-    await expect(ctx.session.autoStart()).resolves.toBeUndefined();
-    expect(ctx.session.status()).toMatchObject({ state: 'stopped', last_error: expect.stringContaining('/no/chrome') });
-  });
-});
-
-describe('lifecycle work runs one task at a time', () => {
-  it('a start asked for during a logout waits for it: never two Chromes, and the new one starts fresh', async () => {
-    ctx = setup();
-    const { fake, session, linkedAndReady } = ctx;
-    await linkedAndReady();
-    const release = fake.holdClosing();
-    fake.startMode = 'qr';
-    const loggedOut = session.logout();
-    const started = session.start();
-    await new Promise((resolve) => setImmediate(resolve));
-    const during = session.status();
-    release();
-    expect(during).toMatchObject({ state: 'stopped', ready: false, account: null });
-    await expect(loggedOut).resolves.toBe(true);
-    await started;
-    expect(fake.mostRunning).toBe(1);
-    expect(fake.clients).toHaveLength(2);
-    expect(fake.clients[0].destroyed).toBe(1);
-    expect(session.currentState).toBe('qr');
-    expect(session.isLinked()).toBe(false);
-  });
-
-  it('a logout during a crash teardown cancels the restart the crash would schedule', async () => {
-    ctx = setup();
-    const { fake, session, linkedAndReady } = ctx;
-    await linkedAndReady();
-    const release = fake.holdClosing();
-    fake.current.emit('disconnected', 'BROWSER_CLOSED');
-    const loggedOut = session.logout();
-    release();
-    await loggedOut;
-    await session.settled();
-    expect(session.status()).toMatchObject({ state: 'stopped', next_restart_at: null, restarts: 0, session_saved: false });
-    expect(fake.clients).toHaveLength(1);
-  });
-
-  it('a client being closed is never reported ready', async () => {
-    ctx = setup();
-    const { fake, session, linkedAndReady } = ctx;
-    await linkedAndReady();
-    const release = fake.holdClosing();
-    fake.current.emit('disconnected', 'PAGE_CRASHED');
-    expect(session.status()).toMatchObject({ state: 'disconnected', ready: false, account: null });
-    release();
-    await session.settled();
-  });
-
-  it('after shutdown (stop) nothing launches: a start asked for meanwhile is refused', async () => {
-    ctx = setup();
-    const { fake, session, linkedAndReady } = ctx;
-    await linkedAndReady();
-    const release = fake.holdClosing();
-    const stopped = session.stop();
-    const restarted = session.start();
-    release();
-    await stopped;
-    await expect(restarted).rejects.toMatchObject({ code: 'start_failed', message: 'The server is shutting down; WhatsApp will not be started.' });
-    expect(fake.clients).toHaveLength(1);
-    expect(fake.running).toBe(0);
-  });
-
-  it('after shutdown a crash teardown schedules no restart', async () => {
-    ctx = setup();
-    const { fake, session, linkedAndReady } = ctx;
-    await linkedAndReady();
-    const client = fake.current;
-    const release = fake.holdClosing();
-    client.emit('disconnected', 'BROWSER_CLOSED');
-    const stopped = session.stop();
-    release();
-    await stopped;
-    await session.settled();
-    expect(session.status().next_restart_at).toBeNull();
-  });
-});
-
 describe('stuck loading', () => {
   it('a session stuck in authenticated after a scan is a failed start too', async () => {
     ctx = setup({ WHATSAPP_START_STUCK_MS: '30' });
@@ -306,13 +171,17 @@ describe('stuck loading', () => {
   });
 
   it('a connection back to CONNECTED in time is left alone', async () => {
-    ctx = setup({ WHATSAPP_START_STUCK_MS: '30' });
+    const clock = new FakeClock();
+    ctx = setup({ WHATSAPP_START_STUCK_MS: '30' }, clock);
     const { fake, session, linkedAndReady } = ctx;
     await linkedAndReady();
     fake.current.emit('change_state', 'OPENING');
+    clock.advance(29);
     fake.current.emit('change_state', 'CONNECTED');
-    // Nothing should happen: give the watchdog three times its limit to prove it.
-    await expect(session.waitFor((s) => s !== 'ready', 90)).resolves.toBe('ready');
+    // Nothing should happen: three times the watchdog's limit passes.
+    clock.advance(90);
+    expect(clock.pending).toBe(0);
+    await expect(session.waitFor((s) => s !== 'ready', 0)).resolves.toBe('ready');
     expect(fake.clients).toHaveLength(1);
   });
 });

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tempDir } from '../../test/temp-dirs.js';
 import { Logger } from '@nestjs/common';
-import { FakeWhatsApp } from '../../test/fake-whatsapp.js';
+import { FakeWhatsApp, fakeSession, reachState } from '../../test/fake-whatsapp.js';
 import { loadAppConfig } from '../config/app-config.js';
 import type { ClientState } from './client-status.js';
-import { WhatsAppSession } from './whatsapp-session.js';
 
 Logger.overrideLogger(false);
 
@@ -19,8 +18,8 @@ function setup(env: Record<string, string> = {}) {
     ...env,
   });
   const fake = new FakeWhatsApp();
-  const session = new WhatsAppSession('default', config, fake);
-  const reached = (state: ClientState) => session.waitFor((s) => s === state, 1000);
+  const session = fakeSession(config, fake);
+  const reached = (state: ClientState) => reachState(session, state, 1000);
   return { fake, session, config, reached };
 }
 

@@ -1,123 +1,87 @@
-import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import type { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError } from '../common/app-error.js';
 import { describeError } from '../common/describe-error.js';
 import type { AppConfig } from '../config/app-config.js';
-import { chromeFlags } from './chrome-flags.js';
-import type { ClientState, ClientStatus } from './client-status.js';
+import { describeStatus, type ClientState, type ClientStatus } from './client-status.js';
+import type { Clock } from './clock.js';
 import { notReadyError } from './not-ready.js';
-import { recoveryFor, restartDelay, STALLED_CONNECTION_STATES } from './recovery-policy.js';
-import { printQrToTerminal } from './terminal-qr.js';
-import type { AccountInfo, WhatsAppClient, WhatsAppClientFactory } from './whatsapp-client.port.js';
+import { callSurvivingCrash, revokeDevice } from './session-calls.js';
+import { SessionProfile } from './session-profile.js';
+import { LOADING, SessionRecovery } from './session-recovery.js';
+import { ClientRunner } from './session-runner.js';
+import { SessionStateMachine, type StateChange } from './session-state.js';
+import { type WhatsAppClient, type WhatsAppClientFactory } from './whatsapp-client.port.js';
+import { WhatsAppTopic, type WhatsAppTopicName } from './whatsapp-events.js';
 
-const LOADING: ReadonlySet<ClientState> = new Set(['starting', 'authenticated']);
-/**
- * Written into the profile when the device becomes ready. Automatic starts (boot, restarts after
- * faults) need it; a profile without it was never paired here (or by a server before this marker
- * existed: such a session is still started by the first call that needs it, and marked then).
- */
-export const LINKED_MARKER = 'whatsapp-mcp-api.linked.json';
 /** How long revoking the device on logout may take before we give up on it and log out locally. */
 const REVOKE_TIMEOUT_MS = 10_000;
 
-/**
- * Why a start is asked for: `explicit` always launches; `saved` needs a profile folder (a call that
- * needs a ready client), `linked` the linked marker (boot), `restart` too (and is counted).
- */
-type StartReason = 'explicit' | 'saved' | 'linked' | 'restart';
-
-interface Snapshot {
-  qr: string | null;
-  account: AccountInfo | null;
-  lastError: string | null;
+/** What a session is made of; WhatsAppSessionFactory provides it from DI. */
+export interface SessionDeps {
+  config: AppConfig;
+  clients: WhatsAppClientFactory;
+  clock: Clock;
+  bus: EventEmitter2;
 }
 
 /**
- * One linked account (`default` today) and its state machine. `transition` is the only place that
- * changes the state; every change is logged once and announced on `changes` so callers can wait
- * for a state instead of polling.
- *
- * Launching and tearing down run one at a time (`serial`): a start waits for the previous Chrome
- * to be gone (two must never share a profile), and a logout or stop cannot be overtaken by a
- * start or a restart. A client is detached, and the state changed, the moment it fails or is
- * retired, so the status never shows a client that is no longer there.
+ * One linked account, a thin coordinator: its state machine, its recovery timers (backoff and
+ * watchdog), its profile folder and the runner of its client, each in a part of its own. Every
+ * state change is logged once and published on the bus, with the client's message events.
  */
 export class WhatsAppSession {
-  private state: ClientState = 'stopped';
-  private since = new Date();
-  private snapshot: Snapshot = { qr: null, account: null, lastError: null };
-  private client: WhatsAppClient | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
-  /** Set by stop() (shutdown): nothing launches afterwards, or its Chrome would outlive the server. */
-  private closed = false;
-  /** The current client reached `ready`: losing it now is a disconnect, not a failed start. */
-  private wasReady = false;
-  private restarts = 0;
-  private failures = 0;
-  private restartTimer: NodeJS.Timeout | null = null;
-  private nextRestartAt: Date | null = null;
-  /** Fires when a start, or a reconnection while ready, takes longer than WHATSAPP_START_STUCK_MS. */
-  private stuckTimer: NodeJS.Timeout | null = null;
-  private readonly changes = new EventEmitter();
+  readonly profile: SessionProfile;
+  private readonly machine: SessionStateMachine;
+  private readonly recovery: SessionRecovery;
+  private readonly runner: ClientRunner;
   private readonly logger: Logger;
 
   constructor(
     readonly id: string,
-    private readonly config: AppConfig,
-    private readonly factory: WhatsAppClientFactory,
+    private readonly deps: SessionDeps,
   ) {
+    const { config, clock } = deps;
     this.logger = new Logger(`WhatsApp:${id}`);
-    this.changes.setMaxListeners(0);
+    this.profile = new SessionProfile(config.authDir, id);
+    this.machine = new SessionStateMachine(() => clock.now());
+    this.recovery = new SessionRecovery(clock, config, this.logger);
+    const publish = (topic: WhatsAppTopicName, payload: object): void => this.publish(topic, payload);
+    this.runner = new ClientRunner(id, deps, { machine: this.machine, recovery: this.recovery, profile: this.profile, logger: this.logger, publish });
+    this.machine.onChange((change) => this.changed(change));
   }
 
   get currentState(): ClientState {
-    return this.state;
+    return this.machine.state;
   }
 
   get qr(): string | null {
-    return this.snapshot.qr;
+    return this.machine.snapshot.qr;
   }
 
-  /** The Chrome profile that holds the linked device (whatsapp-web.js LocalAuth). */
   get sessionDir(): string {
-    return join(this.config.authDir, `session-${this.id}`);
+    return this.profile.dir;
   }
 
-  /** A profile exists (as the original server judged it): a call that needs a ready client may start it. */
   hasSavedSession(): boolean {
-    return existsSync(this.sessionDir);
+    return this.profile.exists();
   }
 
-  /** The profile holds a device that was linked: worth starting at boot and restarting after faults. */
   isLinked(): boolean {
-    return existsSync(join(this.sessionDir, LINKED_MARKER));
+    return this.profile.isLinked();
   }
 
   /** The running Chrome's process id (metrics), or null. */
   browserPid(): number | null {
-    return this.client?.browserPid() ?? null;
+    return this.runner.client?.browserPid() ?? null;
   }
 
   status(): ClientStatus {
-    const { qr, account, lastError } = this.snapshot;
-    return {
-      state: this.state,
-      ready: this.state === 'ready',
-      authenticated: this.state === 'ready' || this.state === 'authenticated',
-      auth_dir: this.config.authDir,
-      chrome_executable: this.config.chromeExecutable,
-      headless: this.config.headless,
-      has_qr: qr !== null,
-      last_error: lastError,
-      account,
-      session_saved: this.isLinked(),
-      since: this.since.toISOString(),
-      restarts: this.restarts,
-      next_restart_at: this.nextRestartAt?.toISOString() ?? null,
-    };
+    return describeStatus(this.machine, this.deps.config, {
+      linked: this.isLinked(),
+      restarts: this.recovery.restarts,
+      nextRestartAt: this.recovery.nextRestartAt,
+    });
   }
 
   /**
@@ -125,16 +89,16 @@ export class WhatsAppSession {
    * failure of the launch lands in the status (stopped + last_error), only a missing browser throws.
    */
   start(): Promise<void> {
-    return this.serial(() => this.launch('explicit'));
+    return this.runner.serial(() => this.runner.launch('explicit'));
   }
 
   /** Boot-time start (WHATSAPP_AUTO_START); never throws, a failure lands in the status. */
   async autoStart(): Promise<void> {
-    const mode = this.config.autoStart;
+    const mode = this.deps.config.autoStart;
     if (mode === 'never' || (mode === 'auto' && !this.isLinked())) return;
     this.logger.log(mode === 'always' ? 'Starting at boot (WHATSAPP_AUTO_START=always)' : 'Reconnecting the saved session');
-    await this.serial(() => this.launch(mode === 'always' ? 'explicit' : 'linked')).catch((error: unknown) =>
-      this.transition('stopped', { ...this.snapshot, lastError: describeError(error) }),
+    await this.runner.serial(() => this.runner.launch(mode === 'always' ? 'explicit' : 'linked')).catch((error: unknown) =>
+      this.machine.transition('stopped', { ...this.machine.snapshot, lastError: describeError(error) }),
     );
   }
 
@@ -146,19 +110,7 @@ export class WhatsAppSession {
 
   /** Resolves with the first state that satisfies `accept`, or with the current state after `timeoutMs`. */
   waitFor(accept: (state: ClientState) => boolean, timeoutMs: number): Promise<ClientState> {
-    if (accept(this.state)) return Promise.resolve(this.state);
-    return new Promise((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.changes.off('state', onChange);
-        resolve(this.state);
-      };
-      const onChange = (state: ClientState): void => {
-        if (accept(state)) finish();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      this.changes.on('state', onChange);
-    });
+    return this.machine.waitFor(accept, timeoutMs);
   }
 
   /**
@@ -166,21 +118,28 @@ export class WhatsAppSession {
    * started first; anything that cannot become ready by itself fails at once with `not_ready`.
    */
   async ensureReady(): Promise<WhatsAppClient> {
-    if ((this.state === 'stopped' || this.state === 'disconnected') && this.hasSavedSession()) {
-      await this.serial(() => this.launch('saved'));
+    if ((this.currentState === 'stopped' || this.currentState === 'disconnected') && this.hasSavedSession()) {
+      await this.runner.serial(() => this.runner.launch('saved'));
     }
-    if (LOADING.has(this.state)) await this.waitFor((state) => !LOADING.has(state), this.config.readyTimeoutMs);
-    if (this.state === 'ready' && this.client) return this.client;
+    if (LOADING.has(this.currentState)) await this.waitFor((state) => !LOADING.has(state), this.deps.config.readyTimeoutMs);
+    const client = this.runner.client;
+    if (this.currentState === 'ready' && client) return client;
     throw this.notReady();
   }
 
+  /** Runs `work` on the ready client, surviving a crash under it (see callSurvivingCrash). */
+  use<T>(work: (client: WhatsAppClient) => Promise<T>, retry: boolean): Promise<T> {
+    return callSurvivingCrash(this, work, retry, this.logger);
+  }
+
   requestPairingCode(phoneDigits: string): Promise<string> {
-    if (this.state !== 'qr' || !this.client) throw this.notReady();
-    return this.client.requestPairingCode(phoneDigits, true, 180_000);
+    const client = this.runner.client;
+    if (this.currentState !== 'qr' || !client) throw this.notReady();
+    return client.requestPairingCode(phoneDigits, true, 180_000);
   }
 
   notReady(): AppError {
-    return notReadyError(this.state, this.snapshot.lastError);
+    return notReadyError(this.currentState, this.machine.snapshot.lastError);
   }
 
   /**
@@ -189,16 +148,16 @@ export class WhatsAppSession {
    * whether WhatsApp revoked the device.
    */
   logout(): Promise<boolean> {
-    return this.serial(async () => {
-      this.cancelRestart();
-      const client = this.client;
-      const linked = this.state === 'ready' || this.state === 'authenticated';
-      this.detach('stopped', { qr: null, account: null, lastError: null });
+    return this.runner.serial(async () => {
+      this.recovery.cancelRestart();
+      const client = this.runner.client;
+      const linked = this.currentState === 'ready' || this.currentState === 'authenticated';
+      this.runner.detach('stopped', { qr: null, account: null, lastError: null });
       let revoked = false;
-      if (client && linked) revoked = await this.revoke(client);
-      if (client) await this.close(client);
-      await rm(this.sessionDir, { recursive: true, force: true, maxRetries: 4 });
-      this.failures = 0;
+      if (client && linked) revoked = await revokeDevice(client, REVOKE_TIMEOUT_MS, this.logger);
+      if (client) await this.runner.closeClient(client);
+      await this.profile.remove();
+      this.recovery.recovered();
       return revoked;
     });
   }
@@ -208,216 +167,30 @@ export class WhatsAppSession {
    * asked for afterwards (requests still arriving while the server stops) are refused.
    */
   stop(): Promise<void> {
-    return this.serial(async () => {
-      this.closed = true;
-      this.cancelRestart();
-      const client = this.client;
+    return this.runner.serial(async () => {
+      this.runner.close();
+      const client = this.runner.client;
       if (!client) return;
-      this.detach('stopped', { ...this.snapshot, qr: null, account: null });
-      await this.close(client);
+      this.runner.detach('stopped', { ...this.machine.snapshot, qr: null, account: null });
+      await this.runner.closeClient(client);
     });
   }
 
   /** Resolves once the lifecycle work asked for so far (launches, teardowns) is done. */
-  async settled(): Promise<void> {
-    await this.queue;
+  settled(): Promise<void> {
+    return this.runner.settled();
   }
 
-  /** Runs lifecycle work one task at a time, in the order asked. */
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async launch(reason: StartReason): Promise<void> {
-    if (this.closed) throw new AppError('start_failed', 'The server is shutting down; WhatsApp will not be started.', { state: this.state });
-    if (this.client) return;
-    if (reason === 'saved' && !this.hasSavedSession()) return;
-    if ((reason === 'linked' || reason === 'restart') && !this.isLinked()) return;
-    this.cancelRestart();
-    const chrome = this.config.chromeExecutable;
-    if (!chrome || !existsSync(chrome)) {
-      throw new AppError(
-        'browser_unavailable',
-        `No Chrome or Chromium found (tried: ${this.config.chromeCandidates.join(', ')}). ` +
-          'Install Chromium or set WHATSAPP_CHROME_EXECUTABLE to its path.',
-      );
-    }
-    // The saved session is a credential: its folder is the owner's alone.
-    mkdirSync(this.config.authDir, { recursive: true, mode: 0o700 });
-    const client = this.factory.create({
-      authDir: this.config.authDir,
-      clientId: this.id,
-      chromeExecutable: chrome,
-      headless: this.config.headless,
-      chromeArgs: chromeFlags(this.config.chromeArgs),
-      webVersion: this.config.webVersion,
-      webCacheDir: this.config.webCacheDir,
-    });
-    if (reason === 'restart') this.restarts++;
-    this.client = client;
-    this.wasReady = false;
-    this.listen(client);
-    this.transition('starting', { qr: null, account: null, lastError: null });
-    client.initialize().catch((error: unknown) =>
-      this.fail(client, `Could not start WhatsApp Web: ${describeError(error)}`, true),
-    );
-  }
-
-  private listen(client: WhatsAppClient): void {
-    const current = (): boolean => this.client === client;
-    client.on('qr', (qr) => {
-      if (!current()) return;
-      this.transition('qr', { ...this.snapshot, qr });
-      if (this.config.terminalQr) printQrToTerminal(qr);
-    });
-    client.on('authenticated', () => {
-      if (current()) this.transition('authenticated', { ...this.snapshot, qr: null });
-    });
-    client.on('ready', () => {
-      if (!current()) return;
-      this.failures = 0;
-      this.wasReady = true;
-      const account = client.account();
-      this.markLinked(account);
-      this.transition('ready', { qr: null, account, lastError: null });
-    });
-    client.on('auth_failure', (message) => {
-      void this.fail(client, `Authentication failed: ${message}`, false, 'auth_failure');
-    });
-    client.on('disconnected', (reason) => {
-      void this.onDisconnected(client, reason);
-    });
-    client.on('change_state', (connection) => {
-      if (!current()) return;
-      this.logger.log(`WhatsApp connection state: ${connection}`);
-      if (this.state !== 'ready') return;
-      if (STALLED_CONNECTION_STATES.has(connection)) {
-        const seconds = this.config.startStuckMs / 1000;
-        this.watchStuck(client, `the connection to WhatsApp stayed ${connection} for ${seconds} s`);
-      } else {
-        this.clearStuck();
-      }
-    });
-  }
-
-  private async onDisconnected(client: WhatsAppClient, reason: string): Promise<void> {
-    const { action, description } = recoveryFor(reason);
-    if (action !== 'unlinked') return this.fail(client, `Disconnected: ${description}`, action === 'retry');
-    if (this.client !== client) return;
-    this.cancelRestart();
-    // The device is gone now: the status must not say a session is saved while Chrome closes
-    // and before the folder can be deleted (a poller would see `stopped` with session_saved true).
-    rmSync(join(this.sessionDir, LINKED_MARKER), { force: true });
-    this.detach('stopped', { qr: null, account: null, lastError: `Logged out: ${description}. Pair again to use WhatsApp.` });
-    await this.serial(async () => {
-      await this.close(client);
-      await rm(this.sessionDir, { recursive: true, force: true, maxRetries: 4 });
-    });
-  }
-
-  /**
-   * A client that failed is detached at once (`disconnected` when it had been ready, else
-   * `stopped`: a start that failed), then closed, so its Chrome does not linger; a restart is
-   * scheduled afterwards when the fault is worth retrying and a linked session is saved.
-   */
-  private async fail(client: WhatsAppClient, lastError: string, retry: boolean, state?: ClientState): Promise<void> {
-    if (this.client !== client) return;
-    const next = state ?? (this.wasReady ? 'disconnected' : 'stopped');
-    this.detach(next, { qr: null, account: null, lastError });
-    await this.serial(async () => {
-      await this.close(client);
-      if (retry && !this.client && this.isLinked()) this.scheduleRestart();
-    });
-  }
-
-  private detach(state: ClientState, snapshot: Snapshot): void {
-    this.client = null;
-    this.clearStuck();
-    this.transition(state, snapshot);
-  }
-
-  private async revoke(client: WhatsAppClient): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), REVOKE_TIMEOUT_MS);
-    });
-    const revoked = client.logout().then(
-      () => true,
-      (error: unknown) => {
-        this.logger.warn(`Could not revoke the linked device: ${describeError(error)}`);
-        return false;
-      },
-    );
-    try {
-      return await Promise.race([revoked, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private scheduleRestart(): void {
-    this.cancelRestart();
-    if (this.closed) return;
-    const delay = restartDelay(this.failures++, this.config.restartMinMs, this.config.restartMaxMs);
-    this.nextRestartAt = new Date(Date.now() + delay);
-    this.logger.log(`Restarting in ${Math.round(delay / 100) / 10} s`);
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      this.nextRestartAt = null;
-      this.serial(() => this.launch('restart')).catch((error: unknown) => {
-        this.transition('stopped', { ...this.snapshot, lastError: describeError(error) });
-        if (this.isLinked()) this.scheduleRestart();
-      });
-    }, delay).unref();
-  }
-
-  private cancelRestart(): void {
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.restartTimer = null;
-    this.nextRestartAt = null;
-  }
-
-  private watchStuck(client: WhatsAppClient, problem: string): void {
-    this.clearStuck();
-    this.stuckTimer = setTimeout(() => void this.fail(client, problem, true), this.config.startStuckMs).unref();
-  }
-
-  private clearStuck(): void {
-    if (this.stuckTimer) clearTimeout(this.stuckTimer);
-    this.stuckTimer = null;
-  }
-
-  private markLinked(account: AccountInfo | null): void {
-    try {
-      writeFileSync(join(this.sessionDir, LINKED_MARKER), JSON.stringify({ wid: account?.wid ?? null, linked_at: new Date() }));
-    } catch (error) {
-      this.logger.warn(`Could not mark the session as linked: ${describeError(error)}`);
-    }
-  }
-
-  private close(client: WhatsAppClient): Promise<void> {
-    return client.destroy().catch((error: unknown) => {
-      this.logger.warn(`Closing Chrome failed: ${describeError(error)}`);
-    });
-  }
-
-  private transition(state: ClientState, snapshot: Snapshot): void {
-    const previous = this.state;
-    this.state = state;
-    this.snapshot = snapshot;
+  private changed({ previous, state, snapshot }: StateChange): void {
     if (previous !== state) {
-      this.since = new Date();
-      // Loading (starting, or authenticated after a scan) is bounded as a whole.
-      if (!LOADING.has(state)) this.clearStuck();
-      else if (!LOADING.has(previous) && this.client) {
-        const what = state === 'starting' ? 'finish starting' : 'finish loading the session';
-        this.watchStuck(this.client, `WhatsApp Web did not ${what} within ${this.config.startStuckMs / 1000} s`);
-      }
-      const reason = snapshot.lastError ? ` (${snapshot.lastError})` : '';
-      this.logger.log(`state ${previous} -> ${state}${reason}`);
+      const client = this.runner.client;
+      this.recovery.followLoading(previous, state, client && ((problem) => void this.runner.fail(client, problem, true)));
+      this.logger.log(`state ${previous} -> ${state}${snapshot.lastError ? ` (${snapshot.lastError})` : ''}`);
     }
-    this.changes.emit('state', state);
+    this.publish(WhatsAppTopic.status, { previous, status: this.status() });
+  }
+
+  private publish(topic: WhatsAppTopicName, payload: object): void {
+    this.deps.bus.emit(topic, { session: this.id, at: new Date(this.deps.clock.now()), ...payload });
   }
 }

@@ -1,102 +1,60 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import puppeteer, { type Browser } from 'puppeteer';
-import wwebjs from 'whatsapp-web.js';
+import type { Browser, PuppeteerNode } from 'puppeteer';
+import { describeError } from '../common/describe-error.js';
+import { clearStaleProfileLock } from './profile-lock.js';
+import { standDownAfterUnlink } from './wwebjs.auth.js';
 import {
   type AccountInfo,
   type ChatSummary,
+  ClientGoneError,
   type ClientLaunchOptions,
   type MessageSummary,
   type SentMessage,
   type WhatsAppClient,
   WhatsAppClientFactory,
 } from './whatsapp-client.port.js';
-import { clearStaleProfileLock } from './profile-lock.js';
-
-const { Client, LocalAuth } = wwebjs;
-type LibClient = InstanceType<typeof Client>;
-type LibAuth = InstanceType<typeof LocalAuth>;
-type LibChat = Awaited<ReturnType<LibClient['getChats']>>[number];
-type LibMessage = Awaited<ReturnType<LibClient['sendMessage']>>;
-/** A chat as WhatsApp Web serializes it for the library (window.WWebJS.getChatModel). */
-type ChatModel = { isGroup?: boolean } & Record<string, unknown>;
-type ChatStructure = new (client: LibClient, data: ChatModel) => LibChat;
-/**
- * The library's own chat structures (exported at runtime, typed only as interfaces): they turn a
- * serialized chat into the Chat that getChats() returns, so chats fetched either way map alike.
- */
-const { PrivateChat, GroupChat } = wwebjs as unknown as { PrivateChat: ChatStructure; GroupChat: ChatStructure };
+import {
+  chatModelSummary,
+  type LibClient,
+  type Library,
+  type LibMessage,
+  type LibReaction,
+  newestChatModels,
+  toAck,
+  toChatMessage,
+  toChatSummary,
+  toEdit,
+  toMessageSummary,
+  toReaction,
+  toRevoke,
+} from './wwebjs.mapping.js';
 
 const FORWARDED_EVENTS = ['qr', 'authenticated', 'ready', 'auth_failure', 'change_state'] as const;
 const CLOSE_TIMEOUT_MS = 5_000;
+/** How long a call that failed in puppeteer's words for "gone" waits for the cause to show. */
+const GONE_GRACE_MS = 1_000;
+/**
+ * Puppeteer's words for a call whose browser, page or frame went away under it: "Protocol error
+ * (...): Target closed", "Session closed", "Attempted to use detached Frame", "Execution context
+ * was destroyed" (the page navigated away, as after an unlink), "Connection closed".
+ */
+const GONE_WORDS = /Target closed|Session closed|detached Frame|Execution context was destroyed|Connection closed/i;
 
-export function toMessageSummary(message: LibMessage): MessageSummary {
-  return {
-    id: message.id._serialized,
-    from: message.from,
-    to: message.to,
-    author: message.author ?? null,
-    from_me: message.fromMe,
-    type: message.type,
-    body: message.body ?? '',
-    timestamp: message.timestamp,
-    has_media: message.hasMedia,
-  };
-}
-
-export function toChatSummary(chat: LibChat): ChatSummary {
-  return {
-    id: chat.id._serialized,
-    name: chat.name ?? '',
-    is_group: chat.isGroup,
-    is_read_only: Boolean(chat.isReadOnly),
-    unread_count: chat.unreadCount ?? 0,
-    timestamp: chat.timestamp ?? 0,
-    archived: Boolean(chat.archived),
-    pinned: Boolean(chat.pinned),
-    muted: Boolean(chat.isMuted),
-    last_message: chat.lastMessage ? toMessageSummary(chat.lastMessage) : null,
-  };
-}
+type Loaded = { library: Library; puppeteer: Pick<PuppeteerNode, 'launch'> };
+let loading: Promise<Loaded> | null = null;
 
 /**
- * Makes LocalAuth stand down once the phone has unlinked the device. On `disconnected('LOGOUT')`
- * whatsapp-web.js, in a navigation handler nobody awaits, wipes the profile while Chrome still
- * runs, re-creates it and injects into the page again to show a new QR. The session closes that
- * client and deletes the profile once Chrome has exited; the library's steps raced with that,
- * re-creating the folder afterwards (a "saved session" that made the next call launch Chrome again)
- * and failing on the closing page (an unhandled rejection). So after an unlink the wipe is left to
- * the session, and the re-arm never settles, which ends the library's handler there.
+ * whatsapp-web.js and puppeteer (tens of MB resident) are loaded when the first client starts, so
+ * an idle server that never runs Chrome never holds them.
  */
-export function standDownAfterUnlink(auth: LibAuth, unlinked: () => boolean): void {
-  const wipe = auth.logout.bind(auth);
-  const prepare = auth.beforeBrowserInitialized.bind(auth);
-  auth.logout = async () => {
-    if (!unlinked()) await wipe();
-  };
-  auth.beforeBrowserInitialized = () => (unlinked() ? new Promise<void>(() => undefined) : prepare());
-}
-
-/**
- * Runs in the page: the `limit` chats with the newest activity (`t`), serialized by the library's
- * own getChatModel. Only those are serialized, so the cost does not grow with the account as
- * getChats() (every chat serialized, then sorted and sliced here) did.
- */
-async function newestChatModels(limit: number): Promise<ChatModel[]> {
-  type PageChat = { t?: number };
-  const page = globalThis as unknown as {
-    require(module: 'WAWebCollections'): { Chat: { getModelsArray(): PageChat[] } };
-    WWebJS: { getChatModel(chat: PageChat): Promise<ChatModel | null> };
-  };
-  const newest = [...page.require('WAWebCollections').Chat.getModelsArray()].sort((a, b) => (b.t ?? 0) - (a.t ?? 0)).slice(0, limit);
-  const models = await Promise.all(newest.map((chat) => page.WWebJS.getChatModel(chat)));
-  return models.filter((model): model is ChatModel => model !== null);
-}
-
-/** A serialized chat, mapped as the library maps the chats of getChats(). */
-export function chatModelSummary(model: ChatModel, lib: LibClient): ChatSummary {
-  return toChatSummary(new (model.isGroup ? GroupChat : PrivateChat)(lib, model));
+export function loadLibrary(): Promise<Loaded> {
+  loading ??= Promise.all([import('whatsapp-web.js'), import('puppeteer')]).then(([wwebjs, puppeteer]) => ({
+    library: wwebjs.default,
+    puppeteer: puppeteer.default,
+  }));
+  return loading;
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> =>
@@ -111,19 +69,26 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
   private browser: Browser | null = null;
   private launching: Promise<unknown> | null = null;
   private lib: LibClient | null = null;
+  private library: Library | null = null;
   private destroyed = false;
   private lost = false;
+  /** Resolves when the client is reported lost: a failed call may wait for it (wentAway). */
+  private readonly lostSignal: Promise<void>;
+  private signalLost!: () => void;
   /** The library reported `LOGOUT`: the phone removed this device. */
   private unlinked = false;
 
   constructor(private readonly options: ClientLaunchOptions) {
     super();
+    this.lostSignal = new Promise((resolve) => (this.signalLost = resolve));
   }
 
   async initialize(): Promise<void> {
     const { authDir, clientId, chromeExecutable, headless, chromeArgs, webVersion, webCacheDir } = this.options;
     const userDataDir = join(authDir, `session-${clientId}`);
-    const auth = new LocalAuth({ clientId, dataPath: authDir });
+    const { library, puppeteer } = await loadLibrary();
+    this.library = library;
+    const auth = new library.LocalAuth({ clientId, dataPath: authDir });
     standDownAfterUnlink(auth, () => this.unlinked);
     await clearStaleProfileLock(userDataDir);
     const launching = puppeteer.launch({
@@ -145,7 +110,7 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
       throw new Error('the start was cancelled');
     }
     browser.on('disconnected', () => this.disconnect('BROWSER_CLOSED'));
-    const lib = new Client({
+    const lib = new library.Client({
       authStrategy: auth,
       puppeteer: { browserWSEndpoint: browser.wsEndpoint(), userDataDir },
       ...(webVersion ? { webVersion } : {}),
@@ -157,6 +122,7 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
         if (!this.destroyed) this.emit(event, ...args);
       });
     }
+    this.forwardMessageEvents(lib);
     lib.on('disconnected', (reason: string) => {
       if (reason === 'LOGOUT') this.unlinked = true;
       this.disconnect(reason);
@@ -181,7 +147,54 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
   private disconnect(reason: string): void {
     if (this.destroyed || this.lost) return;
     this.lost = true;
+    this.signalLost();
     this.emit('disconnected', reason);
+  }
+
+  private forwardMessageEvents(lib: LibClient): void {
+    const forward = (event: string, payload: object): void => {
+      if (!this.destroyed) this.emit(event, payload);
+    };
+    lib.on('message', (message: LibMessage) => forward('message', toChatMessage(message)));
+    lib.on('message_create', (message: LibMessage) => forward('message_create', toChatMessage(message)));
+    lib.on('message_ack', (message: LibMessage, ack: number) => forward('message_ack', toAck(message, ack)));
+    lib.on('message_revoke_everyone', (message: LibMessage) => forward('message_revoke_everyone', toRevoke(message)));
+    lib.on('message_edit', (message: LibMessage, newBody: unknown) => forward('message_edit', toEdit(message, newBody)));
+    lib.on('message_reaction', (reaction: unknown) => forward('message_reaction', toReaction(reaction as LibReaction)));
+  }
+
+  /**
+   * Runs a library call; a failure because the client went away becomes ClientGoneError (a crash,
+   * which the session recovers from) instead of a fault of WhatsApp Web.
+   */
+  private async call<T>(work: (lib: LibClient) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.requireLib());
+    } catch (error) {
+      if (await this.wentAway(error)) throw new ClientGoneError(error);
+      throw error;
+    }
+  }
+
+  /**
+   * How we recognise "the client went away": it was retired (destroyed) or reported lost, or the
+   * call failed in puppeteer's words for it (GONE_WORDS) and the cause then shows within
+   * GONE_GRACE_MS: the client reported lost (an unlink navigates the page away), Chrome exited, the
+   * connection to it dropped, or the page closed. Puppeteer fails the call before it reports the
+   * browser's `disconnected`, which is why a send just after Chrome was killed found the session
+   * still `ready`. The cause is reported (`disconnected`) before the call fails, so the session has
+   * let go of this client by the time the caller hears of it. Words without a cause (a frame
+   * detached by a navigation that the page survives) stay a WhatsApp Web failure.
+   */
+  private async wentAway(error: unknown): Promise<boolean> {
+    if (this.destroyed || this.lost) return true;
+    if (!GONE_WORDS.test(describeError(error))) return false;
+    const chrome = this.browser?.process();
+    const exited = chrome ? new Promise((resolve) => chrome.once('exit', resolve)) : new Promise(() => undefined);
+    await withTimeout(Promise.race([this.lostSignal, exited]), GONE_GRACE_MS);
+    if (chrome && (chrome.exitCode !== null || chrome.signalCode !== null || !this.browser?.connected)) this.disconnect('BROWSER_CLOSED');
+    else if (this.lib?.pupPage?.isClosed()) this.disconnect('PAGE_CLOSED');
+    return this.destroyed || this.lost;
   }
 
   browserPid(): number | null {
@@ -211,26 +224,29 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
   }
 
   async getNumberId(phoneDigits: string): Promise<string | null> {
-    const wid = await this.requireLib().getNumberId(phoneDigits);
+    const wid = await this.call((lib) => lib.getNumberId(phoneDigits));
     return wid ? wid._serialized : null;
   }
 
   async sendText(chatId: string, text: string): Promise<SentMessage> {
-    const message = await this.requireLib().sendMessage(chatId, text);
+    const message = await this.call((lib) => lib.sendMessage(chatId, text));
     return { id: message.id._serialized, timestamp: message.timestamp };
   }
 
-  async getChats(limit: number): Promise<ChatSummary[]> {
-    const lib = this.requireLib();
-    const models = await lib.pupPage!.evaluate(newestChatModels, limit);
-    return models.map((model) => chatModelSummary(model, lib));
+  getChats(limit: number): Promise<ChatSummary[]> {
+    return this.call(async (lib) => {
+      const models = await lib.pupPage!.evaluate(newestChatModels, limit);
+      return models.map((model) => chatModelSummary(model, lib, this.library!));
+    });
   }
 
-  async getChatMessages(chatId: string, limit: number): Promise<{ chat: ChatSummary; messages: MessageSummary[] } | null> {
-    const chat = await this.requireLib().getChatById(chatId);
-    if (!chat) return null;
-    const messages = await chat.fetchMessages({ limit });
-    return { chat: toChatSummary(chat), messages: messages.map(toMessageSummary) };
+  getChatMessages(chatId: string, limit: number): Promise<{ chat: ChatSummary; messages: MessageSummary[] } | null> {
+    return this.call(async (lib) => {
+      const chat = await lib.getChatById(chatId);
+      if (!chat) return null;
+      const messages = await chat.fetchMessages({ limit });
+      return { chat: toChatSummary(chat), messages: messages.map(toMessageSummary) };
+    });
   }
 
   account(): AccountInfo | null {
@@ -273,6 +289,10 @@ function killGroup(pid: number): void {
 
 @Injectable()
 export class WwebjsClientFactory extends WhatsAppClientFactory {
+  async prepare(): Promise<void> {
+    await loadLibrary();
+  }
+
   create(options: ClientLaunchOptions): WhatsAppClient {
     return new WwebjsClient(options);
   }

@@ -1,7 +1,20 @@
 import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
-import { chatModelSummary, standDownAfterUnlink } from '../../src/whatsapp/wwebjs.adapter.js';
+import { standDownAfterUnlink } from '../../src/whatsapp/wwebjs.auth.js';
+import {
+  ackName,
+  chatModelSummary as mapChatModel,
+  type ChatModel,
+  type LibClient,
+  type LibMessage,
+  toAck,
+  toChatMessage,
+  toEdit,
+  toReaction,
+  toRevoke,
+} from '../../src/whatsapp/wwebjs.mapping.js';
 import { tempDir } from '../temp-dirs.js';
 
 const pending = Symbol('pending');
@@ -44,6 +57,8 @@ describe('LocalAuth after a phone-side unlink (standDownAfterUnlink)', () => {
     expect(existsSync(sessionDir)).toBe(false);
   });
 });
+
+const chatModelSummary = (model: ChatModel, client: LibClient) => mapChatModel(model, client, wwebjs);
 
 describe('chatModelSummary: a serialized chat, mapped as the library maps getChats()', () => {
   const client = {} as never;
@@ -124,5 +139,59 @@ describe('chatModelSummary: a serialized chat, mapped as the library maps getCha
       timestamp: 5,
       has_media: true,
     });
+  });
+});
+
+describe('message events mapped to our types', () => {
+  const ME = '15550000000@c.us';
+  const PEER = '15551234567@c.us';
+  const GROUP = '120363000000100000@g.us';
+  /** A library Message built from a serialized one, as the library builds the events' messages. */
+  const libMessage = (data: Record<string, unknown>): LibMessage => new (wwebjs as unknown as { Message: new (client: unknown, data: unknown) => LibMessage }).Message({}, data);
+  const incoming = libMessage({ id: { _serialized: `false_${PEER}_A`, fromMe: false }, from: PEER, to: ME, type: 'chat', body: 'hi', t: 10 });
+  const ours = libMessage({ id: { _serialized: `true_${PEER}_B`, fromMe: true }, from: ME, to: PEER, type: 'chat', body: 'yo', t: 11 });
+  const inGroup = libMessage({ id: { _serialized: `false_${GROUP}_C_${PEER}`, fromMe: false }, from: GROUP, to: ME, author: PEER, type: 'chat', body: 'all', t: 12 });
+  const oursInGroup = libMessage({ id: { _serialized: `true_${GROUP}_D`, fromMe: true }, from: ME, to: GROUP, type: 'chat', body: 'me', t: 13 });
+
+  it('a message belongs to the chat it came from, ours to the chat it went to, in groups too', () => {
+    expect(toChatMessage(incoming)).toEqual({
+      id: `false_${PEER}_A`, from: PEER, to: ME, author: null, from_me: false, type: 'chat', body: 'hi', timestamp: 10, has_media: false, chat_id: PEER,
+    });
+    expect(toChatMessage(ours)).toMatchObject({ from_me: true, chat_id: PEER });
+    expect(toChatMessage(inGroup)).toMatchObject({ author: PEER, chat_id: GROUP });
+    expect(toChatMessage(oursInGroup)).toMatchObject({ from_me: true, chat_id: GROUP });
+  });
+
+  it.each([
+    [-1, 'error'],
+    [0, 'pending'],
+    [1, 'server'],
+    [2, 'device'],
+    [3, 'read'],
+    [4, 'played'],
+    [7, 'pending'],
+  ] as const)('ack %d is %s', (ack, name) => {
+    expect(ackName(ack)).toBe(name);
+    expect(toAck(ours, ack)).toEqual({ id: `true_${PEER}_B`, chat_id: PEER, ack: name });
+  });
+
+  it('revokes and edits name the message and its chat', () => {
+    expect(toRevoke(inGroup)).toEqual({ id: `false_${GROUP}_C_${PEER}`, chat_id: GROUP });
+    expect(toEdit(ours, 'yo!')).toEqual({ id: `true_${PEER}_B`, chat_id: PEER, body: 'yo!' });
+  });
+
+  it('a reaction names the message reacted to, its chat (the group in a group), who reacted and the emoji', () => {
+    // Not exported by the package: the structure the library builds message_reaction's argument with.
+    const Reaction = createRequire(import.meta.url)('whatsapp-web.js/src/structures/Reaction.js');
+    const reaction = new Reaction({}, {
+      msgKey: { _serialized: `true_${GROUP}_R` },
+      parentMsgKey: { _serialized: `true_${GROUP}_D`, remote: { _serialized: GROUP }, fromMe: true },
+      senderUserJid: PEER,
+      reactionText: '👍',
+      timestamp: 14,
+    });
+    expect(toReaction(reaction as never)).toEqual({ id: `true_${GROUP}_D`, chat_id: GROUP, from: PEER, reaction: '👍' });
+    const removed = { msgId: { _serialized: `true_${PEER}_B`, remote: PEER }, senderId: PEER, reaction: '' };
+    expect(toReaction(removed)).toEqual({ id: `true_${PEER}_B`, chat_id: PEER, from: PEER, reaction: '' });
   });
 });

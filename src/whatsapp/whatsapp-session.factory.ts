@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { AppConfig } from '../config/app-config.js';
+import { Clock } from './clock.js';
+import { WhatsAppClientFactory } from './whatsapp-client.port.js';
+import { WhatsAppSession } from './whatsapp-session.js';
+
+/** Makes sessions from what DI provides, so tests replace a part (the port, the clock) by binding it. */
+@Injectable()
+export class WhatsAppSessionFactory {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clients: WhatsAppClientFactory,
+    private readonly clock: Clock,
+    private readonly bus: EventEmitter2,
+  ) {}
+
+  create(id: string): WhatsAppSession {
+    return new WhatsAppSession(id, { config: this.config, clients: this.clients, clock: this.clock, bus: this.bus });
+  }
+}
