@@ -57,9 +57,15 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useGlobalPipes(new InputPipe());
   app.useGlobalFilters(new AppExceptionFilter());
   setupOpenApi(app);
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   return app;
 }
+
+/**
+ * Only these stop the server: Nest's default list also has SIGUSR2, which Node's
+ * `--heapsnapshot-signal=SIGUSR2` needs for itself.
+ */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
 
 /** Nest's own parser would accept only 100 kB; configureApp installs ours with the 1 MiB limit. */
 export const APP_OPTIONS = { bodyParser: false } as const;

@@ -6,7 +6,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
-import { APP_OPTIONS, configureApp } from './app.setup.js';
+import { APP_OPTIONS, configureApp, SHUTDOWN_SIGNALS } from './app.setup.js';
 import { describeError } from './common/describe-error.js';
 import { AppConfig, assertSafeBinding, ConfigError, isLoopbackHost, loadAppConfig } from './config/app-config.js';
 import { serveStdio } from './mcp/mcp-stdio.js';
@@ -31,7 +31,7 @@ async function bootstrapStdio(): Promise<void> {
   // The root logger writes to stderr in this mode (see createRootLogger).
   const app = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   await serveStdio(app);
   new Logger('Bootstrap').log('MCP server on stdio (logs on stderr)');
 }
