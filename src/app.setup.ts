@@ -3,6 +3,7 @@ import { urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppExceptionFilter } from './common/app-exception.filter.js';
+import { rejectDeepJson } from './common/json-depth.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { InputPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
@@ -52,6 +53,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   });
   app.use(apiKeyCheck(config));
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(rejectDeepJson);
   // Form bodies only where a form posts: elsewhere an HTML form could not even reach a handler.
   app.use(QR_LOGIN_ROUTE, urlencoded({ limit: '4kb', extended: false }));
   app.useGlobalPipes(new InputPipe());
