@@ -16,9 +16,7 @@ async function bootstrapHttp(): Promise<void> {
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
   if (!config.apiKey && isLoopbackHost(config.host)) {
-    new Logger('Security').warn(
-      'No WHATSAPP_API_KEY set: any program on this machine can use the API. Set one before exposing the port.',
-    );
+    new Logger('Security').warn('No WHATSAPP_API_KEY set: any program on this machine can use the API. Set one before exposing the port.');
   }
   new Logger('Bootstrap').log(`Listening on ${await app.getUrl()} (MCP at /mcp, QR page at /qr)`);
 }
@@ -27,6 +25,7 @@ async function bootstrapHttp(): Promise<void> {
 async function bootstrapStdio(): Promise<void> {
   // A dependency that logs with console.log/info/debug must not corrupt the protocol stream.
   const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+  // eslint-disable-next-line no-console -- the one place that redirects the console, it does not print
   console.log = console.info = console.debug = toStderr;
   // The root logger writes to stderr in this mode (see createRootLogger).
   const app = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });

@@ -26,7 +26,8 @@ type Flat<T> = { readonly [K in keyof T]: T[K] };
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface AppConfig
-  extends Flat<Sections['server']>,
+  extends
+    Flat<Sections['server']>,
     Flat<Sections['browser']>,
     Flat<Sections['recovery']>,
     Flat<Sections['access']>,

@@ -14,11 +14,12 @@ export const AUTO_START_MODES = ['auto', 'always', 'never'] as const;
 export type AutoStart = (typeof AUTO_START_MODES)[number];
 
 export function readServer(env: Env, argv: string[]) {
+  const mode: 'http' | 'stdio' = argv.includes('--stdio') ? 'stdio' : 'http';
   return {
     host: text(env, 'WHATSAPP_MCP_HOST') ?? '127.0.0.1',
     port: integer(env, 'WHATSAPP_MCP_PORT', 8790, 0, 65535),
     /** `stdio` when started with --stdio (MCP on stdin/stdout, logs on stderr), else `http`. */
-    mode: (argv.includes('--stdio') ? 'stdio' : 'http') as 'http' | 'stdio',
+    mode,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
   };
@@ -61,7 +62,7 @@ export function readBrowser(env: Env, cwd: string) {
      * Chrome/Chromium binary, or null when none was configured or found. A configured path is
      * reported as given even when missing, so the status and the browser_unavailable error can name it.
      */
-    chromeExecutable: (configuredChrome ?? candidates.find((path) => existsSync(path)) ?? null) as string | null,
+    chromeExecutable: configuredChrome ?? candidates.find((path) => existsSync(path)) ?? null,
     /** Every path looked at to find Chrome, in order (for the browser_unavailable message). */
     chromeCandidates: candidates,
     headless: boolean(env, 'WHATSAPP_HEADLESS', true),

@@ -27,6 +27,8 @@ describe('ConfigModule', () => {
     process.env.WHATSAPP_RECIPIENT_LIMIT = 'lots';
     const compiled = Test.createTestingModule({ imports: [ConfigModule] }).compile();
     await expect(compiled).rejects.toThrow(ConfigError);
-    await expect(compiled).rejects.toThrow('Invalid configuration: WHATSAPP_RECIPIENT_LIMIT must be an integer from 0 to 1000000 (got "lots")');
+    await expect(compiled).rejects.toThrow(
+      'Invalid configuration: WHATSAPP_RECIPIENT_LIMIT must be an integer from 0 to 1000000 (got "lots")',
+    );
   });
 });

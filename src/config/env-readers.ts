@@ -35,7 +35,10 @@ export function boolean(env: Env, name: string, fallback: boolean): boolean {
 }
 
 export function list(env: Env, name: string): string[] {
-  return (text(env, name) ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return (text(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 export function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {

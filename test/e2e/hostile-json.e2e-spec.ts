@@ -21,7 +21,9 @@ function bodyRoutes(t: TestApp): Array<[string, string]> {
   // Catch-alls (`{/*splat}`, e.g. for OPTIONS) are not routes of ours.
   const routes = stack.flatMap(({ route }) => (route && !route.path.includes('*') ? [route] : []));
   return routes.flatMap(({ path, methods }) =>
-    Object.keys(methods).filter((method) => BODY_METHODS.includes(method)).map((method): [string, string] => [method, path]),
+    Object.keys(methods)
+      .filter((method) => BODY_METHODS.includes(method))
+      .map((method): [string, string] => [method, path]),
   );
 }
 
@@ -61,8 +63,8 @@ describe('a JSON body nested 5,000 levels deep', () => {
   it.each(Object.entries(DEEP_BODIES))('%s: 400 invalid_input on every route, no stack in the log', async (_kind, body) => {
     const routes = bodyRoutes(t);
     for (const [method, path] of routes) {
-      const res = await request(t.app.getHttpServer())
-        [method as 'post'](path.replace(/:\w+/g, 'x'))
+      const http = request(t.app.getHttpServer());
+      const res = await http[method as 'post'](path.replace(/:\w+/g, 'x'))
         .set('Content-Type', 'application/json')
         .set('Accept', 'application/json, text/event-stream')
         .send(body);
@@ -77,7 +79,11 @@ describe('a JSON body nested 5,000 levels deep', () => {
       });
     }
     expect(t.fake.sent).toEqual([]);
-    const entries = logs.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string });
+    const entries = logs
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
     expect(entries.filter((entry) => entry.level >= 50)).toEqual([]);
     expect(logs.join('')).not.toMatch(/Maximum call stack|\n\s+at /);
   });
