@@ -1,7 +1,11 @@
 # whatsapp-mcp-api: Debian slim with Debian's Chromium. Not built or run on our CI machines (no
 # Docker engine there); see README "Container".
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
+# better-sqlite3 is a native addon: npm ci fetches its prebuilt binary, or compiles it with these.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # .puppeteerrc.cjs keeps npm ci from downloading a browser: the image uses Debian's chromium.
 COPY package.json package-lock.json .puppeteerrc.cjs ./
@@ -10,7 +14,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+# Same Node major as the build stage: the addon copied with node_modules is built for its ABI.
+FROM node:24-bookworm-slim
 RUN apt-get update \
   && apt-get install -y --no-install-recommends chromium tini fonts-liberation ca-certificates \
   && rm -rf /var/lib/apt/lists/*

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: latency and memory of the built server against the simulated WhatsApp Web
- * (test/simulator/), at several account sizes. Prints one JSON object per line; results and the
+ * `npm run bench`: first the idle server and MCP session churn (bench-server.ts, BENCH_MCP_SESSIONS,
+ * default 2000; BENCH_SIZES=none skips the rest), then latency and memory of the built server against
+ * the simulated WhatsApp Web (test/simulator/), at several account sizes. Prints one JSON object per line; results and the
  * machine they came from are kept in docs/benchmarks.md.
  *
  * Environment: BENCH_SIZES (default `100,1000,10000` chats), BENCH_ITERATIONS (default 50 timed
@@ -24,8 +25,9 @@ import {
   startSim,
   startSimServer,
 } from '../test/browser/sim-server.js';
+import { benchServer } from './bench-server.js';
 
-const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
+const SIZES = process.env.BENCH_SIZES === 'none' ? [] : (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 60_000);
 const WARMUP = 3;
@@ -52,7 +54,15 @@ async function measure(name: string, chats: number, limit: number | null, call: 
   }
   const sorted = [...samples].sort((a, b) => a - b);
   const median = percentile(sorted, 50);
-  print({ name, chats, limit, samples: samples.length, median_ms: round(median), p95_ms: round(percentile(sorted, 95)), max_ms: round(sorted.at(-1)!) });
+  print({
+    name,
+    chats,
+    limit,
+    samples: samples.length,
+    median_ms: round(median),
+    p95_ms: round(percentile(sorted, 95)),
+    max_ms: round(sorted.at(-1)!),
+  });
   return median;
 }
 
@@ -115,6 +125,8 @@ async function benchSize(sim: Sim, server: SimServer, mcp: Client, chats: number
 }
 
 async function main(): Promise<void> {
+  await benchServer(print);
+  if (SIZES.length === 0) return;
   // Seeding 10,000 chats makes the page re-sync them all: allow the phone more than its default wait.
   const sim = await startSim({ timeoutMs: 600_000 });
   let server: SimServer | null = null;

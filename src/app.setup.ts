@@ -3,6 +3,7 @@ import { urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppExceptionFilter } from './common/app-exception.filter.js';
+import { rejectDeepJson } from './common/json-depth.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { InputPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
@@ -52,14 +53,21 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   });
   app.use(apiKeyCheck(config));
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(rejectDeepJson);
   // Form bodies only where a form posts: elsewhere an HTML form could not even reach a handler.
   app.use(QR_LOGIN_ROUTE, urlencoded({ limit: '4kb', extended: false }));
   app.useGlobalPipes(new InputPipe());
   app.useGlobalFilters(new AppExceptionFilter());
   setupOpenApi(app);
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   return app;
 }
+
+/**
+ * Only these stop the server: Nest's default list also has SIGUSR2, which Node's
+ * `--heapsnapshot-signal=SIGUSR2` needs for itself.
+ */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
 
 /** Nest's own parser would accept only 100 kB; configureApp installs ours with the 1 MiB limit. */
 export const APP_OPTIONS = { bodyParser: false } as const;

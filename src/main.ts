@@ -6,7 +6,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
-import { APP_OPTIONS, configureApp } from './app.setup.js';
+import { APP_OPTIONS, configureApp, SHUTDOWN_SIGNALS } from './app.setup.js';
 import { describeError } from './common/describe-error.js';
 import { AppConfig, assertSafeBinding, ConfigError, isLoopbackHost, loadAppConfig } from './config/app-config.js';
 import { serveStdio } from './mcp/mcp-stdio.js';
@@ -16,9 +16,7 @@ async function bootstrapHttp(): Promise<void> {
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
   if (!config.apiKey && isLoopbackHost(config.host)) {
-    new Logger('Security').warn(
-      'No WHATSAPP_API_KEY set: any program on this machine can use the API. Set one before exposing the port.',
-    );
+    new Logger('Security').warn('No WHATSAPP_API_KEY set: any program on this machine can use the API. Set one before exposing the port.');
   }
   new Logger('Bootstrap').log(`Listening on ${await app.getUrl()} (MCP at /mcp, QR page at /qr)`);
 }
@@ -27,11 +25,12 @@ async function bootstrapHttp(): Promise<void> {
 async function bootstrapStdio(): Promise<void> {
   // A dependency that logs with console.log/info/debug must not corrupt the protocol stream.
   const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+  // eslint-disable-next-line no-console -- the one place that redirects the console, it does not print
   console.log = console.info = console.debug = toStderr;
   // The root logger writes to stderr in this mode (see createRootLogger).
   const app = await NestFactory.createApplicationContext(AppModule, { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   await serveStdio(app);
   new Logger('Bootstrap').log('MCP server on stdio (logs on stderr)');
 }

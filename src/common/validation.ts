@@ -15,7 +15,7 @@ export function IsPhoneNumber(): PropertyDecorator {
     name: 'isPhoneNumber',
     validator: { validate: (value) => phoneDigits(value) !== null, defaultMessage: () => PHONE_RULE },
   });
-  const normalise = Transform(({ value }) => phoneDigits(value) ?? value);
+  const normalise = Transform(({ value }: { value: unknown }) => phoneDigits(value) ?? value);
   return (target, key) => {
     normalise(target, key);
     check(target, key);
@@ -38,7 +38,7 @@ export function IsLimit(max: number, fallback: number): PropertyDecorator {
     name: 'isLimit',
     validator: { validate: (value) => limitValue(value, max, fallback) !== null, defaultMessage: () => limitRule(max) },
   });
-  const normalise = Transform(({ value }) => limitValue(value, max, fallback) ?? value);
+  const normalise = Transform(({ value }: { value: unknown }) => limitValue(value, max, fallback) ?? value);
   return (target, key) => {
     normalise(target, key);
     check(target, key);
@@ -63,10 +63,7 @@ export async function validateInput<T extends object>(type: new () => T, input: 
 }
 
 function hasRules(type: unknown): type is new () => object {
-  return (
-    typeof type === 'function' &&
-    getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0
-  );
+  return typeof type === 'function' && getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0;
 }
 
 /** The global REST pipe: bodies and queries typed with a DTO go through validateInput. */

@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { boolean, type Env, integer, list, oneOf, text } from './env-readers.js';
+
+/*
+ * The configuration, one reader per concern. Each returns its part of AppConfig, whose fields are
+ * declared here once (with their documentation) and nowhere else.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const AUTO_START_MODES = ['auto', 'always', 'never'] as const;
+export type AutoStart = (typeof AUTO_START_MODES)[number];
+
+export function readServer(env: Env, argv: string[]) {
+  const mode: 'http' | 'stdio' = argv.includes('--stdio') ? 'stdio' : 'http';
+  return {
+    host: text(env, 'WHATSAPP_MCP_HOST') ?? '127.0.0.1',
+    port: integer(env, 'WHATSAPP_MCP_PORT', 8790, 0, 65535),
+    /** `stdio` when started with --stdio (MCP on stdin/stdout, logs on stderr), else `http`. */
+    mode,
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
+  };
+}
+
+/**
+ * Splits WHATSAPP_CHROME_ARGS on white space; double or single quotes keep a value with spaces in
+ * one flag: `--host-resolver-rules="MAP * ~NOTFOUND" --lang=en`.
+ */
+export function splitFlags(value: string): string[] {
+  return (value.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []).map((flag) => flag.replace(/"([^"]*)"|'([^']*)'/g, '$1$2'));
+}
+
+/** Where Chrome or Chromium usually lives, tried in order when WHATSAPP_CHROME_EXECUTABLE is unset. */
+export function chromeCandidates(env: Env): string[] {
+  const fromPuppeteer = text(env, 'PUPPETEER_EXECUTABLE_PATH');
+  const localAppData = text(env, 'LOCALAPPDATA');
+  return [
+    ...(fromPuppeteer ? [fromPuppeteer] : []),
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+    ...(localAppData ? [`${localAppData}\\Google\\Chrome\\Application\\chrome.exe`] : []),
+  ];
+}
+
+export function readBrowser(env: Env, cwd: string) {
+  const configuredChrome = text(env, 'WHATSAPP_CHROME_EXECUTABLE');
+  const candidates = configuredChrome ? [configuredChrome] : chromeCandidates(env);
+  const webCacheDir = text(env, 'WHATSAPP_WEB_CACHE_DIR');
+  return {
+    /** Absolute base folder of saved sessions; the session itself is `<authDir>/session-default`. */
+    authDir: resolve(cwd, text(env, 'WHATSAPP_AUTH_DIR') ?? '.wwebjs_auth'),
+    /**
+     * Chrome/Chromium binary, or null when none was configured or found. A configured path is
+     * reported as given even when missing, so the status and the browser_unavailable error can name it.
+     */
+    chromeExecutable: configuredChrome ?? candidates.find((path) => existsSync(path)) ?? null,
+    /** Every path looked at to find Chrome, in order (for the browser_unavailable message). */
+    chromeCandidates: candidates,
+    headless: boolean(env, 'WHATSAPP_HEADLESS', true),
+    /** Extra Chrome flags from WHATSAPP_CHROME_ARGS. */
+    chromeArgs: splitFlags(text(env, 'WHATSAPP_CHROME_ARGS') ?? ''),
+    webVersion: text(env, 'WHATSAPP_WEB_VERSION') ?? null,
+    webCacheDir: webCacheDir ? resolve(cwd, webCacheDir) : null,
+    /**
+     * Print each new QR to the terminal (stderr) for scanning from the logs. Whoever sees it can link
+     * their own phone: with a key set, opt in explicitly.
+     */
+    terminalQr: boolean(env, 'WHATSAPP_TERMINAL_QR', text(env, 'WHATSAPP_API_KEY') === undefined),
+    /** Start Chrome at boot: `auto` when a linked session is saved, `always`, or `never`. */
+    autoStart: oneOf(env, 'WHATSAPP_AUTO_START', AUTO_START_MODES, 'auto'),
+  };
+}
+
+export function readRecovery(env: Env) {
+  return {
+    startTimeoutMs: integer(env, 'WHATSAPP_START_TIMEOUT_MS', 30_000, 1, 600_000),
+    readyTimeoutMs: integer(env, 'WHATSAPP_READY_TIMEOUT_MS', 30_000, 1, 600_000),
+    /** A start (or a reconnection) stuck this long counts as a failure and is recovered. */
+    startStuckMs: integer(env, 'WHATSAPP_START_STUCK_MS', 120_000, 1, 3_600_000),
+    /** Automatic restarts back off from min to max (doubling, with jitter). */
+    restartMinMs: integer(env, 'WHATSAPP_RESTART_MIN_MS', 1_000, 1, 3_600_000),
+    restartMaxMs: integer(env, 'WHATSAPP_RESTART_MAX_MS', 60_000, 1, 3_600_000),
+  };
+}
+
+export function readAccess(env: Env) {
+  return {
+    /** Required on every route but liveness when set (X-Api-Key or Authorization: Bearer). */
+    apiKey: text(env, 'WHATSAPP_API_KEY') ?? null,
+    /** Browser origins allowed to call the API (CORS and the Origin check); none by default. */
+    allowedOrigins: list(env, 'WHATSAPP_ALLOWED_ORIGINS').map((origin) => origin.replace(/\/+$/, '')),
+    /** Host names accepted besides localhost, 127.0.0.1 and [::1] (a reverse proxy's name). */
+    allowedHosts: list(env, 'WHATSAPP_ALLOWED_HOSTS').map((host) => host.toLowerCase()),
+  };
+}
+
+/** Sends allowed per window overall and to one recipient, and pairing-code requests per window; 0 = no limit. */
+export function readLimits(env: Env) {
+  return {
+    sendLimit: integer(env, 'WHATSAPP_SEND_LIMIT', 20, 0, 1_000_000),
+    recipientLimit: integer(env, 'WHATSAPP_RECIPIENT_LIMIT', 6, 0, 1_000_000),
+    sendWindowMs: integer(env, 'WHATSAPP_SEND_WINDOW_MS', 60_000, 1_000, 86_400_000),
+    pairingLimit: integer(env, 'WHATSAPP_PAIRING_LIMIT', 3, 0, 1_000_000),
+    pairingWindowMs: integer(env, 'WHATSAPP_PAIRING_WINDOW_MS', 600_000, 1_000, 86_400_000),
+  };
+}
+
+export function readMcp(env: Env) {
+  return {
+    /** MCP over HTTP: an idle session is closed after this long. */
+    mcpSessionIdleMs: integer(env, 'WHATSAPP_MCP_SESSION_IDLE_MS', 30 * 60_000, 1, 7 * 24 * 3_600_000),
+    /** MCP over HTTP: at most this many open sessions; `initialize` beyond it is refused with 503. */
+    mcpMaxSessions: integer(env, 'WHATSAPP_MCP_MAX_SESSIONS', 1_000, 1, 1_000_000),
+  };
+}
