@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: latency and memory of the built server against the simulated WhatsApp Web
- * (test/simulator/), at several account sizes. Prints one JSON object per line; results and the
+ * (src/sandbox/simulator/), at several account sizes. Prints one JSON object per line; results and the
  * machine they came from are kept in docs/benchmarks.md.
  *
  * Environment: BENCH_SIZES (default `100,1000,10000` chats), BENCH_ITERATIONS (default 50 timed
