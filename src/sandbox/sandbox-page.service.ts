@@ -119,6 +119,7 @@ function layout(title: string, content: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>WhatsApp MCP API - ${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${SANDBOX_ASSETS.style}">
 </head>
 <body>

@@ -1,47 +1,14 @@
-import { Global, Module } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { urlencoded } from 'express';
 import request from 'supertest';
-import { AppExceptionFilter } from '../common/app-exception.filter.js';
-import { InputPipe } from '../common/validation.js';
-import { AppConfig, loadAppConfig } from '../config/app-config.js';
-import { markAuthenticated } from '../security/api-key.js';
+import { createSandboxApp, SANDBOX_TEST_KEY as KEY } from '../../test/sandbox-app.js';
 import { SANDBOX_CSP, SANDBOX_LOGIN_ROUTE } from './sandbox-routes.js';
-import { SandboxModule } from './sandbox.module.js';
 
-/*
- * The sandbox's routes on a small Nest app with the real global pipe and filter (the AppModule
- * registers the sandbox only once the lead wires it). Requests carrying `x-test-auth: no` look as
- * if the key was missing; everything else as if it was given.
- */
-
-const KEY = 'sandbox-test-key-123';
-
-async function createApp(): Promise<NestExpressApplication> {
-  const config = loadAppConfig({ WHATSAPP_API_KEY: KEY, LOG_LEVEL: 'silent' });
-  @Global()
-  @Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })
-  class TestConfigModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [TestConfigModule, SandboxModule.register({ chats: 8, timeoutMs: 2000 })] }).compile();
-  moduleRef.useLogger(false);
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
-  app.use((req: Parameters<typeof markAuthenticated>[0], _res: unknown, next: () => void) => {
-    markAuthenticated(req, req.header('x-test-auth') !== 'no');
-    next();
-  });
-  app.useBodyParser('json', { limit: '1mb' });
-  app.use(SANDBOX_LOGIN_ROUTE, urlencoded({ limit: '4kb', extended: false }));
-  app.useGlobalPipes(new InputPipe());
-  app.useGlobalFilters(new AppExceptionFilter());
-  await app.init();
-  return app;
-}
+/* The sandbox's routes with the real global pipe and filter (see createSandboxApp). */
 
 describe('sandbox routes', () => {
   let app: NestExpressApplication;
   beforeAll(async () => {
-    app = await createApp();
+    app = await createSandboxApp({ chats: 8, timeoutMs: 2000 });
   });
   afterAll(async () => {
     await app.close();
