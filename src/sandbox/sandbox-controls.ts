@@ -97,7 +97,7 @@ export class SandboxControls {
 
   async pairing({ code }: PairingDto): Promise<Done> {
     await this.phone.enterPairingCode(code).catch(() => {
-      throw invalidInput(`Pairing code ${code} is not the one the server is waiting for (POST /api/pairing-code asks for one).`);
+      throw invalidInput('That pairing code is not the one the server is waiting for (POST /api/pairing-code asks for one).');
     });
     return done;
   }

@@ -84,7 +84,10 @@ describe('SandboxPhone', () => {
     const scan = await appError(controls.scan());
     expect([scan.code, scan.message]).toEqual(['not_ready', 'No QR code is shown: start linking first (POST /api/auth/start).']);
     const pairing = await appError(controls.pairing({ code: 'ABCD1234' }));
-    expect(pairing.code).toBe('invalid_input');
+    expect([pairing.code, pairing.message]).toEqual([
+      'invalid_input',
+      'That pairing code is not the one the server is waiting for (POST /api/pairing-code asks for one).',
+    ]);
     await expect(controls.connection({ up: false })).rejects.toMatchObject({ code: 'not_ready' });
     await expect(controls.sent(10)).resolves.toEqual({ ok: true, messages: [] });
     await expect(controls.unlink()).resolves.toEqual({ ok: true });
