@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError } from '../common/app-error.js';
 import { SandboxControls } from './sandbox-controls.js';
-import { SANDBOX_WEB_VERSION, SandboxPhone, withSandboxChromeArgs } from './sandbox-phone.js';
+import { SANDBOX_CHROME_ARGS, SANDBOX_WEB_VERSION, SandboxPhone, sandboxLaunchOverrides, withSandboxChromeArgs } from './sandbox-phone.js';
 
 /* The sandbox's phone without a browser: what it prepares, seeds and refuses before a device links. */
 
@@ -33,7 +33,14 @@ describe('SandboxPhone', () => {
     expect(sandbox.launch).toEqual({
       webVersion: SANDBOX_WEB_VERSION,
       webCacheDir: path.join(sandbox.dir, 'web-cache'),
-      chromeArgs: ['--disable-features=LocalNetworkAccessChecks'],
+      chromeArgs: SANDBOX_CHROME_ARGS,
+    });
+    expect(sandbox.launch.chromeArgs).toContain('--disable-features=LocalNetworkAccessChecks');
+    expect(sandboxLaunchOverrides(['--lang=de'], sandbox)).toEqual({
+      authDir: path.join(sandbox.dir, 'auth'),
+      webVersion: SANDBOX_WEB_VERSION,
+      webCacheDir: sandbox.launch.webCacheDir,
+      chromeArgs: ['--lang=de', ...SANDBOX_CHROME_ARGS],
     });
     const html = readFileSync(path.join(sandbox.launch.webCacheDir, `${SANDBOX_WEB_VERSION}.html`), 'utf8');
     expect(html).toContain(`"control":"${sandbox.phone.url}"`);

@@ -8,8 +8,19 @@ import type { NetChat } from './simulator/types.js';
 /** The web version the simulated page announces; any pinned version works, this one is the library's tested one. */
 export const SANDBOX_WEB_VERSION = '2.3000.1031980585';
 
-/** Chromium 14x+ blocks the public page from reaching the phone's loopback control server (Local Network Access). */
-export const SANDBOX_CHROME_ARGS = ['--disable-features=LocalNetworkAccessChecks'];
+/**
+ * Chromium 14x+ blocks the public page from reaching the phone's loopback control server (Local
+ * Network Access). The rest keeps a sandbox off the network: no background traffic, and every host
+ * name but loopback resolves to nothing (the page itself comes from the web-version cache).
+ */
+export const SANDBOX_CHROME_ARGS = [
+  '--disable-features=LocalNetworkAccessChecks',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
 
 export const DEFAULT_SANDBOX_CHATS = 25;
 export const DEFAULT_MESSAGES_PER_CHAT = 12;
@@ -111,6 +122,19 @@ export class SandboxPhone {
     await this.phone.close();
     if (this.ownsDir) await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What a sandbox changes in the server's launch settings: its own profile folder (never the real
+ * WHATSAPP_AUTH_DIR), its web version and cache folder, and its Chrome flags after the user's.
+ */
+export function sandboxLaunchOverrides(userChromeArgs: readonly string[], sandbox: SandboxPhone) {
+  return {
+    authDir: sandbox.authDir,
+    webVersion: sandbox.launch.webVersion,
+    webCacheDir: sandbox.launch.webCacheDir,
+    chromeArgs: withSandboxChromeArgs(userChromeArgs, sandbox.launch),
+  };
 }
 
 /** The user's Chrome flags, then the sandbox's own that the user has not given already. */
