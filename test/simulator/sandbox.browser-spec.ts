@@ -140,6 +140,7 @@ describe('sandbox phone', () => {
       await read.click();
       const [[acked, level]] = await acks.until(1);
       expect([acked.id._serialized, level]).toEqual([sent.id._serialized, 3]);
+      await waitForText(page, '#sent-note', 'Marked read.');
       await page.screenshot({ path: path.join(shots, 'sandbox.png') });
       expect(problems).toEqual([]);
     });

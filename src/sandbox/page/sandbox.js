@@ -48,7 +48,7 @@
     button.textContent = label;
     button.addEventListener('click', () =>
       call('POST', '/api/sandbox/ack', { id, ack: level }).then(
-        () => note('sent-note', label + ': ' + id, false),
+        () => note('sent-note', 'Marked ' + label.toLowerCase() + '.', false),
         (e) => note('sent-note', e.message, true),
       ),
     );
