@@ -25,7 +25,10 @@ export const SANDBOX_CHROME_ARGS = [
 export const DEFAULT_SANDBOX_CHATS = 25;
 export const DEFAULT_MESSAGES_PER_CHAT = 12;
 
-/** `auto`: the phone scans the first QR the page shows; `qr`: it waits for a scan or pairing code from the controls. */
+/**
+ * `auto`: the phone scans every QR the page shows (after a logout too) until it is unlinked from the
+ * controls; `qr`: it waits for a scan or pairing code from the controls.
+ */
 export type SandboxLinkMode = 'auto' | 'qr';
 
 export interface SandboxOptions {
@@ -67,9 +70,7 @@ export class SandboxPhone {
   ) {
     this.autoLink = link === 'auto';
     this.stopWatching = phone.onQr((qr) => {
-      if (!this.autoLink) return;
-      this.autoLink = false;
-      phone.scanQr(qr).catch((e: Error) => this.onError(e));
+      if (this.autoLink) phone.scanQr(qr).catch((e: Error) => this.onError(e));
     });
   }
 

@@ -58,7 +58,7 @@ describe('sandbox phone', () => {
     client = sandbox = undefined;
   });
 
-  it('links itself on the first QR and delivers, lists and acks through its controls', async () => {
+  it('links itself on a QR and delivers, lists and acks through its controls', async () => {
     sandbox = await SandboxPhone.start({ chats: 6, messagesPerChat: 3 });
     const controls = new SandboxControls(sandbox);
     client = sandboxClient(sandbox);
@@ -82,6 +82,27 @@ describe('sandbox phone', () => {
     await controls.ack({ id: sent.id._serialized, ack: 'read' });
     const [[acked, level]] = await acks.until(1);
     expect([acked.id._serialized, level]).toEqual([sent.id._serialized, 3]);
+  });
+
+  it('waits for a scan after an unlink from its controls, as a real phone would', async () => {
+    sandbox = await SandboxPhone.start({ chats: 2, messagesPerChat: 1 });
+    const controls = new SandboxControls(sandbox);
+    client = sandboxClient(sandbox);
+    const ready = next(client, 'ready');
+    await client.initialize();
+    await ready;
+
+    const loggedOut = next<string>(client, 'disconnected');
+    const qrAgain = next<string>(client, 'qr');
+    await controls.unlink();
+    expect(await loggedOut).toBe('LOGOUT');
+    await qrAgain;
+    await expect(controls.state()).resolves.toMatchObject({ linked: false, qr_pending: true });
+
+    const readyAgain = next(client, 'ready');
+    await expect(controls.scan()).resolves.toEqual({ ok: true });
+    await readyAgain;
+    await expect(controls.state()).resolves.toMatchObject({ linked: true, qr_pending: false });
   });
 
   describe('the /sandbox page', () => {
