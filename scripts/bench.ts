@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: first the idle server and MCP session churn (bench-server.ts, BENCH_MCP_SESSIONS,
  * default 2000; BENCH_SIZES=none skips the rest), then latency and memory of the built server against
- * the simulated WhatsApp Web (test/simulator/), at several account sizes. Prints one JSON object per line; results and the
+ * the simulated WhatsApp Web (src/sandbox/simulator/), at several account sizes. Prints one JSON object per line; results and the
  * machine they came from are kept in docs/benchmarks.md.
  *
  * Environment: BENCH_SIZES (default `100,1000,10000` chats), BENCH_ITERATIONS (default 50 timed

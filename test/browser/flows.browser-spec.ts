@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { describeChromium, waitForNoProcesses } from '../chromium/chrome-processes.js';
-import type { NetChat } from '../simulator/phone.js';
+import type { NetChat } from '../../src/sandbox/simulator/phone.js';
 import {
   api,
   browserProcess,
@@ -23,7 +23,7 @@ import {
 
 /*
  * The nine user flows of issue 6, end to end: the built server as a process, the real
- * whatsapp-web.js in a real Chromium, and the simulated WhatsApp Web (test/simulator/) behind it.
+ * whatsapp-web.js in a real Chromium, and the simulated WhatsApp Web (src/sandbox/simulator/) behind it.
  * Every flow gets its own phone, auth dir and server, and stops them (and so Chrome) afterwards.
  */
 

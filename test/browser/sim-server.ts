@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { processesMentioning } from '../processes.js';
 import { startServer, type ServerProcess } from '../server-process.js';
-import { Phone, type PhoneOptions } from '../simulator/phone.js';
+import { Phone, type PhoneOptions } from '../../src/sandbox/simulator/phone.js';
 
 export { processesMentioning };
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client as WAClient, Message, Reaction } from 'whatsapp-web.js';
 import { jest } from '@jest/globals';
-import { Phone } from './phone.js';
+import { Phone } from '../../src/sandbox/simulator/phone.js';
 import { OPTIONAL_MODULES, VERSION, linkedClient, record } from './harness.js';
 
 jest.setTimeout(120_000);

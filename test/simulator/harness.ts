@@ -5,7 +5,7 @@
 import { EventEmitter, once } from 'node:events';
 import wwebjs from 'whatsapp-web.js';
 import type { Client as WAClient } from 'whatsapp-web.js';
-import type { Phone } from './phone.js';
+import type { Phone } from '../../src/sandbox/simulator/phone.js';
 
 const { Client, LocalAuth } = wwebjs;
 

@@ -1,13 +1,13 @@
 /**
  * Probe: the REAL whatsapp-web.js 1.34.7 in a REAL Chromium against the
- * simulated WhatsApp Web page (page/simulator.js) driven by phone.ts.
+ * simulated WhatsApp Web page (src/sandbox/simulator/page/) driven by its phone.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client as WAClient, Message } from 'whatsapp-web.js';
 import { jest } from '@jest/globals';
-import { Phone } from './phone.js';
+import { Phone } from '../../src/sandbox/simulator/phone.js';
 import { OPTIONAL_MODULES, VERSION, linkedClient as linkClient, newClient as createClient, next } from './harness.js';
 
 jest.setTimeout(120_000);

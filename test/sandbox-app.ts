@@ -1,0 +1,40 @@
+import { Global, Module } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { urlencoded, type NextFunction, type Request } from 'express';
+import { AppExceptionFilter } from '../src/common/app-exception.filter.js';
+import { InputPipe } from '../src/common/validation.js';
+import { AppConfig, loadAppConfig } from '../src/config/app-config.js';
+import { SandboxPhone, type SandboxOptions } from '../src/sandbox/sandbox-phone.js';
+import { SANDBOX_LOGIN_ROUTE } from '../src/sandbox/sandbox-routes.js';
+import { SandboxModule } from '../src/sandbox/sandbox.module.js';
+import { markAuthenticated } from '../src/security/api-key.js';
+
+export const SANDBOX_TEST_KEY = 'sandbox-test-key-123';
+
+/**
+ * The sandbox's routes on a small Nest app with the real global pipe and filter, until the AppModule
+ * registers the sandbox. Requests carrying `x-test-auth: no` look as if the key was missing; every
+ * other request as if it was given. `phone` replaces the phone the module would start.
+ */
+export async function createSandboxApp(options: SandboxOptions, phone?: SandboxPhone): Promise<NestExpressApplication> {
+  const config = loadAppConfig({ WHATSAPP_API_KEY: SANDBOX_TEST_KEY, LOG_LEVEL: 'silent' });
+  @Global()
+  @Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })
+  class TestConfigModule {}
+  let builder = Test.createTestingModule({ imports: [TestConfigModule, SandboxModule.register(options)] });
+  if (phone) builder = builder.overrideProvider(SandboxPhone).useValue(phone);
+  const moduleRef = await builder.compile();
+  moduleRef.useLogger(false);
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+  app.use((req: Request, _res: unknown, next: NextFunction) => {
+    markAuthenticated(req, req.header('x-test-auth') !== 'no');
+    next();
+  });
+  app.useBodyParser('json', { limit: '1mb' });
+  app.use(SANDBOX_LOGIN_ROUTE, urlencoded({ limit: '4kb', extended: false }));
+  app.useGlobalPipes(new InputPipe());
+  app.useGlobalFilters(new AppExceptionFilter());
+  await app.init();
+  return app;
+}
