@@ -51,6 +51,13 @@ export class AppConfig {
   /** MCP over HTTP: at most this many open sessions; `initialize` beyond it is refused with 503. */
   readonly mcpMaxSessions!: number;
 
+  /** Absolute folder of the embedded database (events, and later webhooks, the store, media). */
+  readonly dataDir!: string;
+  /** Stored events older than this are deleted (at boot and then periodically). */
+  readonly eventRetentionHours!: number;
+  /** An SSE client gets a `: keep-alive` comment at least this often. */
+  readonly eventStreamKeepAliveMs!: number;
+
   constructor(values: AppConfig) {
     Object.assign(this, values);
   }
@@ -187,5 +194,9 @@ export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd(
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
     mcpSessionIdleMs: integer(env, 'WHATSAPP_MCP_SESSION_IDLE_MS', 30 * 60_000, 1, 7 * 24 * 3_600_000),
     mcpMaxSessions: integer(env, 'WHATSAPP_MCP_MAX_SESSIONS', 1_000, 1, 1_000_000),
+
+    dataDir: resolve(cwd, text(env, 'WHATSAPP_DATA_DIR') ?? '.whatsapp-data'),
+    eventRetentionHours: integer(env, 'WHATSAPP_EVENT_RETENTION_HOURS', 168, 1, 87_600),
+    eventStreamKeepAliveMs: integer(env, 'WHATSAPP_EVENT_STREAM_KEEPALIVE_MS', 15_000, 100, 15_000),
   });
 }
