@@ -54,6 +54,7 @@ export class SentMessageRegistry {
 
   /** Decides once per message; a message reported again (the library can) keeps its answer. */
   sourceOf(message: { id: string; chat_id: string; body: string }): MessageSource {
+    this.forgetOld();
     if (this.sentIds.has(message.id)) return 'api';
     const open = [...this.inFlight].filter((entry) => entry.messageId === null && entry.body === message.body);
     const match = open.find((entry) => entry.chatId === message.chat_id) ?? open[0];
