@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { tempDir } from '../../test/temp-dirs.js';
@@ -31,6 +31,14 @@ describe('openDatabase', () => {
     chmodSync(dir, 0o755);
     openDatabase(dir).close();
     expect(mode(dir)).toBe(0o700);
+  });
+
+  it('names the folder and the variable when the folder cannot be made', () => {
+    const file = join(tempDir('wa-db-'), 'a-file');
+    writeFileSync(file, '');
+    expect(() => openDatabase(join(file, 'data'))).toThrow(
+      new RegExp(`^the data folder ${file}/data cannot be created or used \\(.*ENOTDIR.*\\): set WHATSAPP_DATA_DIR to a writable folder$`),
+    );
   });
 
   it('boots twice on the same folder, keeping the data and running no step again', () => {

@@ -2,6 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { describeError } from '../common/describe-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { migrate } from './migrations.js';
@@ -13,8 +14,13 @@ export const DATABASE_FILE = 'whatsapp.db';
  * one-owner lock, WAL, and the migrations. Returns the handle and a close that releases the lock.
  */
 export function openDatabase(dataDir: string): { db: Database; close: () => void } {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+  } catch (error) {
+    // MCP clients often start the server in a folder it cannot write (/ on macOS).
+    throw new Error(`the data folder ${dataDir} cannot be created or used (${describeError(error)}): set WHATSAPP_DATA_DIR to a writable folder`);
+  }
   const release = lockDataDir(dataDir);
   try {
     const file = join(dataDir, DATABASE_FILE);
