@@ -117,7 +117,8 @@ describe('GET /api/events/stream', () => {
   });
 
   it('drops a client that does not read, while a reading client gets every event', async () => {
-    await boot({ WHATSAPP_EVENT_STREAM_KEEPALIVE_MS: '100' });
+    // Dropped after four periods without a byte taken: 1.2 s, long enough for a reader on a busy machine.
+    await boot({ WHATSAPP_EVENT_STREAM_KEEPALIVE_MS: '300' });
     const streams = t!.app.get(EventStreamService);
     const reader = await open('/api/events/stream');
     const stalled = await open('/api/events/stream');
@@ -130,6 +131,7 @@ describe('GET /api/events/stream', () => {
     }
     await expect(dropped).resolves.toBe('dropped');
     expect(streams.size).toBe(1);
+    expect(reader.isEnded).toBe(false);
     await reader.waitUntil('all 150 events', () => reader.events.length === 150, 10_000);
     stalled.res.resume();
     await stalled.waitUntil('the dropped stream to end', () => stalled.isEnded, 10_000);
