@@ -54,6 +54,13 @@ export class StreamClient {
       // nginx would otherwise buffer the stream.
       'X-Accel-Buffering': 'no',
     });
+    // Express serves HEAD with the GET route: a probe gets the headers, not a stream held open.
+    if (this.res.req.method === 'HEAD') {
+      this.closed = true;
+      this.res.end();
+      this.options.onClose('ended', this);
+      return;
+    }
     this.res.on('close', () => this.close('ended'));
     this.res.on('drain', () => {
       this.blockedSince = null;

@@ -138,6 +138,13 @@ describe('GET /api/events/stream', () => {
     expect(stalled.events.length).toBeLessThan(150);
   });
 
+  it('answers HEAD with the stream headers and no stream held open', async () => {
+    await boot();
+    const res = await request(t!.app.getHttpServer()).head('/api/events/stream').expect(200);
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(t!.app.get(EventStreamService).size).toBe(0);
+  });
+
   it('ends open streams when the server shuts down', async () => {
     await boot();
     const client = await open('/api/events/stream');
