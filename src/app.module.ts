@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { McpModule } from './mcp/mcp.module.js';
@@ -10,6 +12,18 @@ import { MessagingModule } from './messaging/messaging.module.js';
 import { QrModule } from './qr/qr.module.js';
 
 @Module({
-  imports: [EventEmitterModule.forRoot(), ConfigModule, LoggingModule, MetricsModule, HealthModule, AuthModule, MessagingModule, QrModule, McpModule],
+  imports: [
+    ConfigModule,
+    EventEmitterModule.forRoot(),
+    LoggingModule,
+    DatabaseModule,
+    EventsModule,
+    MetricsModule,
+    HealthModule,
+    AuthModule,
+    MessagingModule,
+    QrModule,
+    McpModule,
+  ],
 })
 export class AppModule {}

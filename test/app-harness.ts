@@ -35,6 +35,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const authDir = tempDir('wa-auth-');
   const config = loadAppConfig({
     WHATSAPP_AUTH_DIR: authDir,
+    WHATSAPP_DATA_DIR: tempDir('wa-data-'),
     WHATSAPP_CHROME_EXECUTABLE: process.execPath,
     WHATSAPP_START_TIMEOUT_MS: '2000',
     WHATSAPP_READY_TIMEOUT_MS: '2000',

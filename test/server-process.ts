@@ -35,6 +35,8 @@ export async function startServer(
   timeoutMs = 60_000,
 ): Promise<ServerProcess> {
   const ownAuthDir = env.WHATSAPP_AUTH_DIR ? null : mkdtempSync(join(tmpdir(), 'wa-proc-'));
+  // Parallel servers must not share the default data folder in the repository (one owner each).
+  const ownDataDir = env.WHATSAPP_DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'wa-proc-data-'));
   const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,
     env: {
@@ -42,6 +44,7 @@ export async function startServer(
       HOME: process.env.HOME,
       WHATSAPP_MCP_PORT: '0',
       ...(ownAuthDir ? { WHATSAPP_AUTH_DIR: ownAuthDir } : {}),
+      ...(ownDataDir ? { WHATSAPP_DATA_DIR: ownDataDir } : {}),
       WHATSAPP_TERMINAL_QR: 'false',
       NO_COLOR: '1',
       ...env,
@@ -52,7 +55,7 @@ export async function startServer(
   });
   let output = '';
   const exited = once(child, 'exit').then(([code, signal]) => {
-    if (ownAuthDir) rmSync(ownAuthDir, { recursive: true, force: true });
+    for (const dir of [ownAuthDir, ownDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
     return { code, signal } as Exit;
   });
   const url = await new Promise<string>((resolve, reject) => {

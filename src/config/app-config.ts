@@ -1,19 +1,24 @@
-import { readAccess, readBrowser, readLimits, readMcp, readRecovery, readServer } from './config-sections.js';
+import { readAccess, readBrowser, readData, readLimits, readMcp, readRecovery, readServer } from './config-sections.js';
 import { ConfigError, type Env } from './env-readers.js';
 
 export { AUTO_START_MODES, type AutoStart, chromeCandidates, LOG_LEVELS, type LogLevel, splitFlags } from './config-sections.js';
 export { ConfigError } from './env-readers.js';
 
 /** Every part of the configuration, each read and validated by its own reader (see config-sections.ts). */
-export function readConfigSections(env: Env, cwd: string, argv: string[]) {
-  return {
-    server: readServer(env, argv),
-    browser: readBrowser(env, cwd),
-    recovery: readRecovery(env),
-    access: readAccess(env),
-    limits: readLimits(env),
-    mcp: readMcp(env),
-  };
+export const CONFIG_SECTIONS = {
+  server: (env: Env, _cwd: string, argv: string[]) => readServer(env, argv),
+  browser: (env: Env, cwd: string) => readBrowser(env, cwd),
+  recovery: (env: Env) => readRecovery(env),
+  access: (env: Env) => readAccess(env),
+  limits: (env: Env) => readLimits(env),
+  mcp: (env: Env) => readMcp(env),
+  data: (env: Env, cwd: string) => readData(env, cwd),
+};
+
+type SectionValues = { [K in keyof typeof CONFIG_SECTIONS]: ReturnType<(typeof CONFIG_SECTIONS)[K]> };
+
+export function readConfigSections(env: Env, cwd: string, argv: string[]): SectionValues {
+  return Object.fromEntries(Object.entries(CONFIG_SECTIONS).map(([name, read]) => [name, read(env, cwd, argv)])) as SectionValues;
 }
 
 type Sections = ReturnType<typeof readConfigSections>;
@@ -32,7 +37,8 @@ export interface AppConfig
     Flat<Sections['recovery']>,
     Flat<Sections['access']>,
     Flat<Sections['limits']>,
-    Flat<Sections['mcp']> {}
+    Flat<Sections['mcp']>,
+    Flat<Sections['data']> {}
 
 /**
  * Typed, validated configuration. Built once at boot from the environment; a bad value stops the

@@ -122,3 +122,14 @@ export function readMcp(env: Env) {
     mcpMaxSessions: integer(env, 'WHATSAPP_MCP_MAX_SESSIONS', 1_000, 1, 1_000_000),
   };
 }
+
+export function readData(env: Env, cwd: string) {
+  return {
+    /** Absolute folder of the embedded database (events, webhooks, the store, media). */
+    dataDir: resolve(cwd, text(env, 'WHATSAPP_DATA_DIR') ?? '.whatsapp-data'),
+    /** Stored events older than this are deleted (at boot and then periodically). */
+    eventRetentionHours: integer(env, 'WHATSAPP_EVENT_RETENTION_HOURS', 168, 1, 87_600),
+    /** An SSE client gets a `: keep-alive` comment at least this often. */
+    eventStreamKeepAliveMs: integer(env, 'WHATSAPP_EVENT_STREAM_KEEPALIVE_MS', 15_000, 100, 15_000),
+  };
+}

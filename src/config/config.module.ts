@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule, registerAs } from '@nestjs/config';
-import { AppConfig } from './app-config.js';
-import { readAccess, readBrowser, readLimits, readMcp, readRecovery, readServer } from './config-sections.js';
+import { AppConfig, CONFIG_SECTIONS } from './app-config.js';
 
 /*
  * One @nestjs/config namespace per concern (`server`, `browser`, ... readable through ConfigService,
@@ -9,14 +8,7 @@ import { readAccess, readBrowser, readLimits, readMcp, readRecovery, readServer 
  * inject, assembled from them. Namespaces are read when the app is built, not when this file is
  * imported: main.ts loads `.env` first (the only reader of it, hence ignoreEnvFile).
  */
-const NAMESPACES = [
-  registerAs('server', () => readServer(process.env, process.argv)),
-  registerAs('browser', () => readBrowser(process.env, process.cwd())),
-  registerAs('recovery', () => readRecovery(process.env)),
-  registerAs('access', () => readAccess(process.env)),
-  registerAs('limits', () => readLimits(process.env)),
-  registerAs('mcp', () => readMcp(process.env)),
-];
+const NAMESPACES = Object.entries(CONFIG_SECTIONS).map(([name, read]) => registerAs(name, () => read(process.env, process.cwd(), process.argv)));
 
 @Global()
 @Module({

@@ -28,6 +28,7 @@ describe('MCP over stdio (the built server)', () => {
         MAIN,
         STDOUT_COPY: stdoutCopy,
         WHATSAPP_AUTH_DIR: join(dir, 'auth'),
+        WHATSAPP_DATA_DIR: join(dir, 'data'),
         WHATSAPP_TERMINAL_QR: 'false',
       },
       stderr: 'pipe',

@@ -1,0 +1,60 @@
+import type { Database } from 'better-sqlite3';
+
+/** One step of the schema; `version` numbers are consecutive from 1 and never change once released. */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+/**
+ * The schema, in order. Append a step to change it; never edit a released one (a database in the
+ * field has already run it).
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE events (
+          id TEXT PRIMARY KEY,
+          type TEXT NOT NULL,
+          session TEXT NOT NULL,
+          timestamp TEXT NOT NULL,
+          data TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX events_type_id ON events (type, id);
+      `),
+  },
+];
+
+export class SchemaTooNewError extends Error {
+  constructor(file: string, found: number, known: number) {
+    super(`the database ${file} has schema version ${found}, newer than this server knows (${known}): run a newer version`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** The schema version a database is at (0 when new). */
+export function schemaVersion(db: Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  return (db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null }).version ?? 0;
+}
+
+/** Runs the steps not applied yet, each in its own transaction with its record; returns the versions applied. */
+export function migrate(db: Database, steps: readonly Migration[] = MIGRATIONS): number[] {
+  const current = schemaVersion(db);
+  const known = steps.at(-1)?.version ?? 0;
+  if (current > known) throw new SchemaTooNewError(db.name, current, known);
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applied: number[] = [];
+  for (const step of steps.filter((s) => s.version > current)) {
+    db.transaction(() => {
+      step.up(db);
+      record.run(step.version, step.name, new Date().toISOString());
+    })();
+    applied.push(step.version);
+  }
+  return applied;
+}

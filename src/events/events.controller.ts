@@ -1,0 +1,34 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiErrors } from '../openapi/api-errors.js';
+import { ListEventsDto } from './dto/list-events.dto.js';
+import { StreamEventsDto } from './dto/stream-events.dto.js';
+import { EventStreamService } from './event-stream.service.js';
+import { EventsService } from './events.service.js';
+
+// A minimal description until the OpenAPI rework of issue 10 lands: the answer and query schemas come with it.
+@ApiTags('events')
+@Controller('api/events')
+export class EventsController {
+  constructor(
+    private readonly events: EventsService,
+    private readonly streams: EventStreamService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Stored events after a cursor, oldest first' })
+  @ApiOkResponse({ description: '`{ ok, count, events, next_after }`' })
+  @ApiErrors('invalid_input')
+  list(@Query() dto: ListEventsDto) {
+    return this.events.list(dto);
+  }
+
+  @Get('stream')
+  @ApiOperation({ summary: 'Stored events after a cursor (or Last-Event-ID), then live ones, as server-sent events' })
+  @ApiOkResponse({ description: 'Server-sent events', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiErrors('invalid_input')
+  stream(@Query() dto: StreamEventsDto, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): void {
+    this.streams.open(res, dto, lastEventId);
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { EventStreamService } from './event-stream.service.js';
+import { EventsController } from './events.controller.js';
+import { EventsListener } from './events.listener.js';
+import { EventsRepository } from './events.repository.js';
+import { EventsService } from './events.service.js';
+import { SentMessageRegistry } from './sent-message.registry.js';
+import { SqliteEventsRepository } from './sqlite-events.repository.js';
+
+/**
+ * Durable events: the bus's topics stored as the contract's envelopes, listed and streamed.
+ * `EventsService.stored$` is where webhooks and MCP waits plug in; messaging records its sends in
+ * `SentMessageRegistry` so that `message.sent` can say `api`.
+ */
+@Module({
+  controllers: [EventsController],
+  providers: [
+    EventsService,
+    EventsListener,
+    EventStreamService,
+    SentMessageRegistry,
+    { provide: EventsRepository, useClass: SqliteEventsRepository },
+  ],
+  exports: [EventsService, EventStreamService, SentMessageRegistry],
+})
+export class EventsModule {}

@@ -1,0 +1,20 @@
+import type { EventEnvelope, EventType } from './event-envelope.js';
+
+export interface EventPage {
+  /** Only events with a greater id (older ones are skipped); null: from the oldest. */
+  after: string | null;
+  /** Only these types; empty: every type. */
+  types: readonly EventType[];
+  limit: number;
+}
+
+/** The stored events (the DI token; SQLite today, another backend is another implementation). */
+export abstract class EventsRepository {
+  abstract append(event: EventEnvelope): void;
+  /** Oldest first. */
+  abstract list(page: EventPage): EventEnvelope[];
+  /** The newest stored id, or null when there is none. */
+  abstract lastId(): string | null;
+  /** Deletes the events with an id below `id` (ids sort by time); returns how many. */
+  abstract deleteBefore(id: string): number;
+}

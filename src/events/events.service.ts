@@ -1,0 +1,74 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Observable, Subject } from 'rxjs';
+import { encodeTime } from 'ulid';
+import { AppConfig } from '../config/app-config.js';
+import { describeError } from '../common/describe-error.js';
+import type { EventEnvelope, EventType } from './event-envelope.js';
+import { EventIds } from './event-ids.js';
+import { EventsRepository, type EventPage } from './events.repository.js';
+
+/** Retention runs this often, so each run deletes a small batch. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+export interface EventList {
+  ok: true;
+  count: number;
+  events: EventEnvelope[];
+  next_after: string | null;
+}
+
+/**
+ * The event log: each event is stored (synchronously, so it is durable before anyone hears of it)
+ * and then announced on `stored$` to in-process subscribers (streams, webhooks, MCP waits).
+ */
+@Injectable()
+export class EventsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Events');
+  private readonly announced = new Subject<EventEnvelope>();
+  /** Every stored event, in id order, announced synchronously right after it was stored. */
+  readonly stored$: Observable<EventEnvelope> = this.announced.asObservable();
+  private ids: EventIds | null = null;
+  private pruner: NodeJS.Timeout | null = null;
+  /** Replaceable in tests. */
+  now: () => number = Date.now;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly events: EventsRepository,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.prune();
+    this.pruner = setInterval(() => this.prune(), PRUNE_EVERY_MS).unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.pruner) clearInterval(this.pruner);
+  }
+
+  record(session: string, type: EventType, at: Date, data: Record<string, unknown>): EventEnvelope {
+    this.ids ??= new EventIds(this.events.lastId());
+    const event: EventEnvelope = { id: this.ids.create(this.now()), type, session, timestamp: at.toISOString(), data };
+    this.events.append(event);
+    this.announced.next(event);
+    return event;
+  }
+
+  list(page: EventPage): EventList {
+    const events = this.events.list(page);
+    return { ok: true, count: events.length, events, next_after: events.at(-1)?.id ?? page.after };
+  }
+
+  /** Deletes what is older than the retention; returns how many events went. */
+  prune(): number {
+    const cutoff = this.now() - this.config.eventRetentionHours * 3_600_000;
+    try {
+      const deleted = this.events.deleteBefore(`evt_${encodeTime(Math.max(cutoff, 0))}${'0'.repeat(16)}`);
+      if (deleted > 0) this.logger.log(`Deleted ${deleted} events older than ${this.config.eventRetentionHours} h`);
+      return deleted;
+    } catch (error) {
+      this.logger.error(`Could not delete old events: ${describeError(error)}`);
+      return 0;
+    }
+  }
+}
