@@ -50,6 +50,18 @@ export class AppConfig {
   readonly mcpSessionIdleMs!: number;
   /** MCP over HTTP: at most this many open sessions; `initialize` beyond it is refused with 503. */
   readonly mcpMaxSessions!: number;
+  /** The webhook from the environment (id `env`), or null. */
+  readonly webhookUrl!: string | null;
+  /** `whsec_<base64>`; required with the URL. */
+  readonly webhookSecret!: string | null;
+  /** Event types the environment webhook receives; `['*']` for all. */
+  readonly webhookEvents!: string[];
+  /** Failed deliveries are retried from min doubling up to max, at most this many attempts in all. */
+  readonly webhookRetryMinMs!: number;
+  readonly webhookRetryMaxMs!: number;
+  readonly webhookMaxAttempts!: number;
+  /** One delivery attempt, connect to last byte. */
+  readonly webhookTimeoutMs!: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -150,6 +162,64 @@ export function assertSafeBinding(config: AppConfig): void {
   }
 }
 
+/** Event types a webhook may ask for (the contract's table), or `*`. */
+export const EVENT_TYPES = [
+  'message.received',
+  'message.sent',
+  'message.ack',
+  'message.revoked',
+  'message.edited',
+  'message.reaction',
+  'session.status',
+  'webhook.test',
+] as const;
+
+/** A webhook secret as Standard Webhooks writes it: `whsec_` and the base64 of 24 to 64 random bytes. */
+export function isWebhookSecret(value: string): boolean {
+  if (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const bytes = Buffer.from(value.slice(6), 'base64').length;
+  return bytes >= 24 && bytes <= 64;
+}
+
+export function isWebhookUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+}
+
+function webhookSettings(env: Env) {
+  const url = text(env, 'WHATSAPP_WEBHOOK_URL') ?? null;
+  const secret = text(env, 'WHATSAPP_WEBHOOK_SECRET') ?? null;
+  if (url !== null && !isWebhookUrl(url)) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_URL', 'must be an http:// or https:// URL without user or password');
+  }
+  if (url !== null && secret === null) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_SECRET', 'must be set with WHATSAPP_WEBHOOK_URL (whsec_ and the base64 of 24 to 64 random bytes)');
+  }
+  if (secret !== null && !isWebhookSecret(secret)) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_SECRET', 'must be whsec_ followed by the base64 of 24 to 64 random bytes');
+  }
+  const events = list(env, 'WHATSAPP_WEBHOOK_EVENTS');
+  const unknown = events.filter((type) => type !== '*' && !(EVENT_TYPES as readonly string[]).includes(type));
+  if (unknown.length > 0) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_EVENTS', `must list event types (${EVENT_TYPES.join(', ')}) or * (unknown: ${unknown.join(', ')})`);
+  }
+  const webhookRetryMinMs = integer(env, 'WHATSAPP_WEBHOOK_RETRY_MIN_MS', 5_000, 1, 86_400_000);
+  const webhookRetryMaxMs = integer(env, 'WHATSAPP_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 7 * 86_400_000);
+  if (webhookRetryMaxMs < webhookRetryMinMs) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_RETRY_MAX_MS', `must not be below WHATSAPP_WEBHOOK_RETRY_MIN_MS (${webhookRetryMinMs})`);
+  }
+  return {
+    webhookUrl: url,
+    webhookSecret: secret,
+    webhookEvents: events.length === 0 || events.includes('*') ? ['*'] : [...new Set(events)],
+    webhookRetryMinMs,
+    webhookRetryMaxMs,
+    webhookMaxAttempts: integer(env, 'WHATSAPP_WEBHOOK_MAX_ATTEMPTS', 15, 1, 1_000),
+    webhookTimeoutMs: integer(env, 'WHATSAPP_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
+  };
+}
+
 export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd(), argv: string[] = process.argv): AppConfig {
   const configuredChrome = text(env, 'WHATSAPP_CHROME_EXECUTABLE');
   const candidates = configuredChrome ? [configuredChrome] : chromeCandidates(env);
@@ -187,5 +257,6 @@ export function loadAppConfig(env: Env = process.env, cwd: string = process.cwd(
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
     mcpSessionIdleMs: integer(env, 'WHATSAPP_MCP_SESSION_IDLE_MS', 30 * 60_000, 1, 7 * 24 * 3_600_000),
     mcpMaxSessions: integer(env, 'WHATSAPP_MCP_MAX_SESSIONS', 1_000, 1, 1_000_000),
+    ...webhookSettings(env),
   });
 }
