@@ -10,6 +10,7 @@ import { McpModule } from './mcp/mcp.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { QrModule } from './qr/qr.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
@@ -18,6 +19,7 @@ import { QrModule } from './qr/qr.module.js';
     LoggingModule,
     DatabaseModule,
     EventsModule,
+    WebhooksModule,
     MetricsModule,
     HealthModule,
     AuthModule,

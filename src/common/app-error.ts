@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'rate_limited'
+  | 'webhook_read_only'
+  | 'delivery_not_failed'
   | 'internal';
 
 export class AppError extends Error {

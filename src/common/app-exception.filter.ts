@@ -10,6 +10,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_on_whatsapp: 404,
   chat_not_found: 404,
   not_ready: 409,
+  webhook_read_only: 409,
+  delivery_not_failed: 409,
   payload_too_large: 413,
   unauthorized: 401,
   forbidden: 403,

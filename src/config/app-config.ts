@@ -1,4 +1,4 @@
-import { readAccess, readBrowser, readData, readLimits, readMcp, readRecovery, readServer } from './config-sections.js';
+import { readAccess, readBrowser, readData, readLimits, readMcp, readRecovery, readServer, readWebhooks } from './config-sections.js';
 import { ConfigError, type Env } from './env-readers.js';
 
 export { AUTO_START_MODES, type AutoStart, chromeCandidates, LOG_LEVELS, type LogLevel, splitFlags } from './config-sections.js';
@@ -13,6 +13,7 @@ export const CONFIG_SECTIONS = {
   limits: (env: Env) => readLimits(env),
   mcp: (env: Env) => readMcp(env),
   data: (env: Env, cwd: string) => readData(env, cwd),
+  webhooks: (env: Env) => readWebhooks(env),
 };
 
 type SectionValues = { [K in keyof typeof CONFIG_SECTIONS]: ReturnType<(typeof CONFIG_SECTIONS)[K]> };
@@ -38,7 +39,8 @@ export interface AppConfig
     Flat<Sections['access']>,
     Flat<Sections['limits']>,
     Flat<Sections['mcp']>,
-    Flat<Sections['data']> {}
+    Flat<Sections['data']>,
+    Flat<Sections['webhooks']> {}
 
 /**
  * Typed, validated configuration. Built once at boot from the environment; a bad value stops the

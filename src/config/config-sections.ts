@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { boolean, type Env, integer, list, oneOf, text } from './env-readers.js';
+import { EVENT_TYPES } from '../common/event-types.js';
+import { isWebhookSecret, isWebhookUrl } from '../common/webhook-rules.js';
+import { boolean, ConfigError, type Env, integer, list, oneOf, text } from './env-readers.js';
 
 /*
  * The configuration, one reader per concern. Each returns its part of AppConfig, whose fields are
@@ -131,5 +133,44 @@ export function readData(env: Env, cwd: string) {
     eventRetentionHours: integer(env, 'WHATSAPP_EVENT_RETENTION_HOURS', 168, 1, 87_600),
     /** An SSE client gets a `: keep-alive` comment at least this often. */
     eventStreamKeepAliveMs: integer(env, 'WHATSAPP_EVENT_STREAM_KEEPALIVE_MS', 15_000, 100, 15_000),
+  };
+}
+
+/** The webhook from the environment (id `env`) and the delivery rules of every webhook. */
+export function readWebhooks(env: Env) {
+  const url = text(env, 'WHATSAPP_WEBHOOK_URL') ?? null;
+  const secret = text(env, 'WHATSAPP_WEBHOOK_SECRET') ?? null;
+  if (url !== null && !isWebhookUrl(url)) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_URL', 'must be an http:// or https:// URL without user or password');
+  }
+  if (url !== null && secret === null) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_SECRET', 'must be set with WHATSAPP_WEBHOOK_URL (whsec_ and the base64 of 24 to 64 random bytes)');
+  }
+  if (secret !== null && !isWebhookSecret(secret)) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_SECRET', 'must be whsec_ followed by the base64 of 24 to 64 random bytes');
+  }
+  const events = list(env, 'WHATSAPP_WEBHOOK_EVENTS');
+  const unknown = events.filter((type) => type !== '*' && !(EVENT_TYPES as readonly string[]).includes(type));
+  if (unknown.length > 0) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_EVENTS', `must list event types (${EVENT_TYPES.join(', ')}) or * (unknown: ${unknown.join(', ')})`);
+  }
+  const webhookRetryMinMs = integer(env, 'WHATSAPP_WEBHOOK_RETRY_MIN_MS', 5_000, 1, 86_400_000);
+  const webhookRetryMaxMs = integer(env, 'WHATSAPP_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 7 * 86_400_000);
+  if (webhookRetryMaxMs < webhookRetryMinMs) {
+    throw new ConfigError('WHATSAPP_WEBHOOK_RETRY_MAX_MS', `must not be below WHATSAPP_WEBHOOK_RETRY_MIN_MS (${webhookRetryMinMs})`);
+  }
+  return {
+    /** The webhook from the environment (id `env`), or null. */
+    webhookUrl: url,
+    /** `whsec_<base64>`; required with the URL. */
+    webhookSecret: secret,
+    /** Event types the environment webhook receives; `['*']` for all. */
+    webhookEvents: events.length === 0 || events.includes('*') ? ['*'] : [...new Set(events)],
+    /** Failed deliveries are retried from min doubling up to max, at most this many attempts in all. */
+    webhookRetryMinMs,
+    webhookRetryMaxMs,
+    webhookMaxAttempts: integer(env, 'WHATSAPP_WEBHOOK_MAX_ATTEMPTS', 15, 1, 1_000),
+    /** One delivery attempt, connect to last byte. */
+    webhookTimeoutMs: integer(env, 'WHATSAPP_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
   };
 }

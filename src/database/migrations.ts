@@ -27,6 +27,39 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX events_type_id ON events (type, id);
       `),
   },
+  {
+    version: 2,
+    name: 'webhooks',
+    // Deliveries keep their own copy of the envelope: event retention must not lose a queued one.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE webhooks (
+          id TEXT PRIMARY KEY,
+          url TEXT NOT NULL,
+          events TEXT NOT NULL,
+          description TEXT,
+          secret TEXT NOT NULL,
+          enabled INTEGER NOT NULL,
+          disabled_reason TEXT,
+          created_at TEXT NOT NULL
+        );
+        CREATE TABLE webhook_deliveries (
+          id TEXT PRIMARY KEY,
+          webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+          event_id TEXT NOT NULL,
+          event_type TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          status TEXT NOT NULL,
+          attempts INTEGER NOT NULL,
+          last_status_code INTEGER,
+          last_error TEXT,
+          next_attempt_at INTEGER,
+          delivered_at INTEGER,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (webhook_id, status, next_attempt_at);
+      `),
+  },
 ];
 
 export class SchemaTooNewError extends Error {

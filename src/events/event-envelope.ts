@@ -1,17 +1,6 @@
-/** The contract's event types, in the order of its table. */
-export const EVENT_TYPES = [
-  'message.received',
-  'message.sent',
-  'message.ack',
-  'message.revoked',
-  'message.edited',
-  'message.reaction',
-  'session.status',
-  'webhook.test',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import type { EventType } from '../common/event-types.js';
 
-export const isEventType = (value: string): value is EventType => (EVENT_TYPES as readonly string[]).includes(value);
+export { EVENT_TYPES, type EventType, isEventType } from '../common/event-types.js';
 
 /** Where a `message.sent` came from: this server's API, or the phone (or another linked device). */
 export type MessageSource = 'api' | 'phone';

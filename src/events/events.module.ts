@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { EventStreamService } from './event-stream.service.js';
 import { EventsController } from './events.controller.js';
 import { EventsListener } from './events.listener.js';
@@ -23,4 +24,10 @@ import { SqliteEventsRepository } from './sqlite-events.repository.js';
   ],
   exports: [EventsService, EventStreamService, SentMessageRegistry],
 })
-export class EventsModule {}
+export class EventsModule {
+  constructor(metrics: MetricsService, events: EventsService, streams: EventStreamService) {
+    const stored = metrics.counter('events_total', 'Events stored, by type.', ['type']);
+    events.stored$.subscribe((event) => stored.inc({ type: event.type }));
+    metrics.gauge('event_streams_open', 'Open GET /api/events/stream clients.', () => streams.size);
+  }
+}

@@ -29,6 +29,14 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
     message: 'Too many requests: at most 6 messages to one recipient per minute. Try again in 42 s.',
     details: { retry_after: 42 },
   },
+  webhook_read_only: {
+    summary: 'The webhook comes from the environment; change it there',
+    message: 'The webhook "env" comes from WHATSAPP_WEBHOOK_URL: unset it to remove the webhook.',
+  },
+  delivery_not_failed: {
+    summary: 'Only a failed delivery can be retried',
+    message: 'Delivery dlv_01JDXYZ is pending; only a failed delivery can be retried.',
+  },
   whatsapp_error: {
     summary: 'WhatsApp Web failed during the operation',
     message: 'WhatsApp Web failed to send the message: Evaluation failed: Error: Request timed out',

@@ -1,0 +1,175 @@
+import { Logger } from '@nestjs/common';
+import { classifyAttempt, nextDelay, type RetrySettings } from './webhook-retry.js';
+import { sendWebhook, type SendRequest, type SendResult } from './webhook-sender.js';
+import type { QueuedDelivery, WebhookRecord } from './webhook.types.js';
+import type { WebhooksRepository } from './webhooks.repository.js';
+
+/** Attempts in flight per webhook: enough for throughput, bounded so one receiver cannot hoard sockets. */
+export const LANE_WIDTH = 16;
+
+export interface DispatcherSettings extends RetrySettings {
+  timeoutMs: number;
+}
+
+export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'disabled';
+
+export interface DispatcherHooks {
+  send?: (request: SendRequest) => Promise<SendResult>;
+  now?: () => number;
+  /** Told of every attempt (metrics). */
+  onAttempt?: (outcome: DeliveryOutcome, latencyMs: number) => void;
+}
+
+interface Lane {
+  inflight: Set<string>;
+  timer: NodeJS.Timeout | null;
+  timerAt: number;
+}
+
+/**
+ * Sends queued deliveries. Each webhook has its own lane with its own bounded set of attempts in
+ * flight and its own timer, so a slow or dead receiver only ever waits on itself. The database is
+ * the queue: a delivery stays `pending` until an answer settles it, so a crash at any point leaves
+ * it to be sent again after the restart, with the same `webhook-id` (at least once).
+ */
+export class WebhookDispatcher {
+  private readonly logger = new Logger('Webhooks');
+  private readonly lanes = new Map<string, Lane>();
+  private readonly abort = new AbortController();
+  private readonly attempts = new Set<Promise<void>>();
+  private readonly send: (request: SendRequest) => Promise<SendResult>;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly settings: DispatcherSettings,
+    private readonly hooks: DispatcherHooks = {},
+  ) {
+    this.send = hooks.send ?? sendWebhook;
+    this.now = hooks.now ?? Date.now;
+  }
+
+  /** Sends whatever of this webhook is due, and arms its timer for what comes due later. */
+  pump(webhookId: string): void {
+    if (this.closed) return;
+    const webhook = this.repository.get(webhookId);
+    if (!webhook?.enabled) return this.forget(webhookId);
+    const lane = this.lane(webhookId);
+    const room = LANE_WIDTH - lane.inflight.size;
+    if (room > 0) {
+      const due = this.repository.due(webhookId, this.now(), LANE_WIDTH).filter((row) => !lane.inflight.has(row.id));
+      for (const row of due.slice(0, room)) this.start(webhook, lane, row);
+    }
+    this.arm(webhookId, lane);
+  }
+
+  /** Stops sending: timers cleared, attempts in flight aborted (they stay pending for the next start). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.lanes.keys()]) this.forget(id);
+    this.abort.abort();
+    await Promise.allSettled([...this.attempts]);
+  }
+
+  private lane(webhookId: string): Lane {
+    let lane = this.lanes.get(webhookId);
+    if (!lane) {
+      lane = { inflight: new Set(), timer: null, timerAt: Number.POSITIVE_INFINITY };
+      this.lanes.set(webhookId, lane);
+    }
+    return lane;
+  }
+
+  private forget(webhookId: string): void {
+    const lane = this.lanes.get(webhookId);
+    if (!lane) return;
+    if (lane.timer) clearTimeout(lane.timer);
+    lane.timer = null;
+    lane.timerAt = Number.POSITIVE_INFINITY;
+    if (lane.inflight.size === 0) this.lanes.delete(webhookId);
+  }
+
+  /** One timer per lane, at the earliest delivery that is not due yet. */
+  private arm(webhookId: string, lane: Lane): void {
+    const next = this.repository.nextDue(webhookId, this.now());
+    if (next === null || next >= lane.timerAt) return;
+    if (lane.timer) clearTimeout(lane.timer);
+    lane.timerAt = next;
+    lane.timer = setTimeout(() => {
+      lane.timer = null;
+      lane.timerAt = Number.POSITIVE_INFINITY;
+      this.pump(webhookId);
+    }, Math.max(0, next - this.now()));
+    lane.timer.unref();
+  }
+
+  private start(webhook: WebhookRecord, lane: Lane, row: QueuedDelivery): void {
+    lane.inflight.add(row.id);
+    const attempt = this.attempt(webhook, row)
+      .catch((error: unknown) => this.logger.error(`Delivery ${row.id} could not be recorded: ${String(error)}`))
+      .finally(() => {
+        lane.inflight.delete(row.id);
+        this.attempts.delete(attempt);
+        this.pump(webhook.id);
+      });
+    this.attempts.add(attempt);
+  }
+
+  private async attempt(webhook: WebhookRecord, row: QueuedDelivery): Promise<void> {
+    const started = this.now();
+    const result = await this.send({
+      url: webhook.url,
+      secret: webhook.secret,
+      eventId: row.event_id,
+      payload: row.payload,
+      timeoutMs: this.settings.timeoutMs,
+      now: new Date(started),
+      signal: this.abort.signal,
+    });
+    // Shutting down: the attempt was cut short by us, not answered; it stays pending.
+    if (this.closed) return;
+    const now = this.now();
+    const attempts = row.attempts + 1;
+    const outcome = classifyAttempt(result, now);
+    const reported = this.record(webhook, row, attempts, outcome, result, now);
+    this.hooks.onAttempt?.(reported, now - started);
+  }
+
+  private record(
+    webhook: WebhookRecord,
+    row: QueuedDelivery,
+    attempts: number,
+    outcome: ReturnType<typeof classifyAttempt>,
+    result: SendResult,
+    now: number,
+  ): DeliveryOutcome {
+    const status = result.status;
+    switch (outcome.kind) {
+      case 'delivered':
+        this.repository.markDelivered(row.id, attempts, status ?? 200, now);
+        return 'delivered';
+      case 'gone': {
+        const reason = `The receiver answered 410 Gone on ${new Date(now).toISOString()}`;
+        this.repository.markFailed(row.id, attempts, status, 'The receiver answered 410 Gone; the webhook was disabled');
+        this.repository.update(webhook.id, { enabled: false, disabled_reason: reason });
+        this.logger.warn(`Webhook ${webhook.id} disabled: ${reason}`);
+        this.forget(webhook.id);
+        return 'disabled';
+      }
+      case 'retry': {
+        const error = result.error ?? `The receiver answered ${status}`;
+        const delay = nextDelay(attempts, outcome.retryAfterMs, this.settings);
+        if (delay === null) {
+          this.repository.markFailed(row.id, attempts, status, `${error} (gave up after ${attempts} attempts)`);
+          return 'failed';
+        }
+        this.repository.markRetry(row.id, attempts, status, error, now + delay);
+        return 'retry';
+      }
+      case 'failed':
+        this.repository.markFailed(row.id, attempts, status, `The receiver answered ${status}; not retried`);
+        return 'failed';
+    }
+  }
+}

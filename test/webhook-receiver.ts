@@ -1,0 +1,55 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/* Webhook receivers on loopback for the tests: they record every request. */
+
+export interface Hit {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A receiver on loopback that answers with `respond` and records every request. */
+export async function receiver(respond: (hit: Hit, n: number, res: ServerResponse) => void) {
+  const hits: Hit[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const hit = { headers: req.headers, body };
+      hits.push(hit);
+      respond(hit, hits.length, res);
+      for (const w of waiters.filter((w) => hits.length >= w.count)) w.resolve();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return {
+    url,
+    hits,
+    /** Resolves once `count` requests arrived; throws after 15 s saying how many did. */
+    reach(count: number): Promise<void> {
+      if (hits.length >= count) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`waited for ${count} requests, got ${hits.length}`)), 15_000);
+        waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A loopback port nobody listens on (fetch refuses some well-known ones like 1 as "bad port"). */
+export async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
