@@ -155,7 +155,21 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     if (this.world.failSends) throw new Error('Evaluation failed: send failed');
     this.gone('sendText');
     this.world.sent.push({ chatId, text });
-    return { id: `true_${chatId}_SENT${this.world.sent.length}`, timestamp: 1_700_000_500 };
+    const id = `true_${chatId}_SENT${this.world.sent.length}`;
+    // As the library can, the message is reported before sendMessage answers.
+    this.emit('message_create', {
+      id,
+      from: FAKE_ACCOUNT.wid,
+      to: chatId,
+      author: null,
+      from_me: true,
+      type: 'chat',
+      body: text,
+      timestamp: 1_700_000_500,
+      has_media: false,
+      chat_id: chatId,
+    });
+    return { id, timestamp: 1_700_000_500 };
   }
 
   async getChats(limit: number): Promise<ChatSummary[]> {

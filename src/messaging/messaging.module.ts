@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
 import { LimitsModule } from '../limits/limits.module.js';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module.js';
 import { MessagingController } from './messaging.controller.js';
 import { MessagingService } from './messaging.service.js';
 
 @Module({
-  imports: [WhatsAppModule, LimitsModule],
+  imports: [WhatsAppModule, LimitsModule, EventsModule],
   controllers: [MessagingController],
   providers: [MessagingService],
   exports: [MessagingService],

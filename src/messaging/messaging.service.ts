@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError, whatsappFailure } from '../common/app-error.js';
+import { SentMessageRegistry } from '../events/sent-message.registry.js';
 import { RateLimits } from '../limits/rate-limits.js';
 import type { ChatSummary, MessageSummary } from '../whatsapp/whatsapp-client.port.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
@@ -40,6 +41,7 @@ export class MessagingService {
     private readonly whatsapp: WhatsAppService,
     private readonly limits: RateLimits,
     private readonly bus: EventEmitter2,
+    private readonly sentMessages: SentMessageRegistry,
   ) {}
 
   /** Publishes its outcome: sent, or failed with the error code (after input validation). */
@@ -63,7 +65,13 @@ export class MessagingService {
     if (!chatId) {
       throw new AppError('not_on_whatsapp', `${phoneDigits} is not on WhatsApp; nothing was sent.`);
     }
-    const sent = await session.use((client) => client.sendText(chatId, message), false).catch(whatsappFailure('send the message'));
+    // Recorded before the client is called: the library may report the message before it answers.
+    const ticket = this.sentMessages.begin(chatId, message);
+    const sent = await session.use((client) => client.sendText(chatId, message), false).catch((error: unknown) => {
+      ticket.failed();
+      return whatsappFailure('send the message')(error);
+    });
+    ticket.sent(sent.id);
     const seconds = sent.timestamp || Date.now() / 1000;
     return {
       ok: true,
