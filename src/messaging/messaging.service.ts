@@ -2,29 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppError, whatsappFailure } from '../common/app-error.js';
 import { RateLimits } from '../limits/rate-limits.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import type { ChatSummary, MessageSummary } from '../whatsapp/whatsapp-client.port.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
-
-export interface SendAnswer {
-  ok: true;
-  to: string;
-  chat_id: string;
-  message_id: string;
-  timestamp: string;
-}
-
-export interface ChatsAnswer {
-  ok: true;
-  count: number;
-  chats: ChatSummary[];
-}
-
-export interface MessagesAnswer {
-  ok: true;
-  chat: ChatSummary;
-  count: number;
-  messages: MessageSummary[];
-}
+import type { ChatsAnswer, MessagesAnswer, SendAnswer } from './messaging.answers.js';
 
 /** Sending and reading. Inputs have passed the shared rules (DTOs); shared by REST and MCP. */
 @Injectable()
