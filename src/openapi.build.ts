@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   const document = buildOpenApiDocument(app, app.get(McpTools).list().map((tool) => tool.name));
   const ui = await buildSwaggerUi(document);
   const folder = fileURLToPath(BUILT_DOCS);
+  // From scratch, so nothing of an earlier build (or of another swagger-ui-dist) is served.
+  rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   cpSync(ui.assets, folder, { recursive: true, filter: (source) => !/\.(map|md|txt)$|index\.html$|package\.json$|LICENSE$/.test(source) });
   writeFileSync(new URL(DOCS_FILES.document, BUILT_DOCS), JSON.stringify(document));

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, Request, Response } from 'express';
 
@@ -37,5 +38,5 @@ export function setupOpenApi(app: NestExpressApplication): void {
   // As Swagger UI's own setup: the page's relative links differ with and without the trailing slash.
   http.get(DOCS_PATH, (request: Request, response: Response) => (request.path.endsWith('/') ? pageAtSlash : page)(request, response));
   http.get(`${DOCS_PATH}/index.html`, page);
-  app.useStaticAssets(BUILT_DOCS.pathname, { prefix: DOCS_PATH, index: false });
+  app.useStaticAssets(fileURLToPath(BUILT_DOCS), { prefix: DOCS_PATH, index: false });
 }
