@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
+import { shapeRef } from '../common/shapes.js';
 import {
-  ClientStatusSchema,
-  LogoutAnswerSchema,
-  PairingCodeAlreadyLinkedSchema,
-  PairingCodeIssuedSchema,
+  ClientStatusShape,
+  LogoutAnswerShape,
+  PairingCodeAlreadyLinkedShape,
+  PairingCodeIssuedShape,
   STATUS_EXAMPLE,
-} from '../openapi/schemas.js';
+} from './auth.answers.js';
 import { AuthService, PAIRING_INSTRUCTIONS } from './auth.service.js';
 import { PairingCodeDto } from './dto/pairing-code.dto.js';
 
@@ -18,7 +19,7 @@ export class AuthController {
 
   @Get('status')
   @ApiOperation({ summary: 'The status object' })
-  @ApiOkResponse({ type: ClientStatusSchema })
+  @ApiOkResponse({ schema: shapeRef(ClientStatusShape) })
   @ApiErrors()
   status() {
     return this.auth.status();
@@ -30,7 +31,7 @@ export class AuthController {
     summary: 'Start Chrome and authentication if needed',
     description: 'Answers once the start has settled: `qr`, `authenticated`, `ready`, or `stopped` with `last_error`.',
   })
-  @ApiOkResponse({ type: ClientStatusSchema })
+  @ApiOkResponse({ schema: shapeRef(ClientStatusShape) })
   @ApiErrors(...BODY_ERRORS, 'browser_unavailable')
   start() {
     return this.auth.start();
@@ -39,10 +40,9 @@ export class AuthController {
   @Post('pairing-code')
   @HttpCode(200)
   @ApiOperation({ summary: 'Link by phone number: get an 8-character pairing code to enter on the phone' })
-  @ApiExtraModels(PairingCodeIssuedSchema, PairingCodeAlreadyLinkedSchema)
   @ApiOkResponse({
     description: 'A code, or `already_authenticated: true` when the account is already linked and ready',
-    schema: { oneOf: [{ $ref: getSchemaPath(PairingCodeIssuedSchema) }, { $ref: getSchemaPath(PairingCodeAlreadyLinkedSchema) }] },
+    schema: { oneOf: [shapeRef(PairingCodeIssuedShape), shapeRef(PairingCodeAlreadyLinkedShape)] },
     examples: {
       code: {
         summary: 'Not linked yet',
@@ -65,7 +65,7 @@ export class AuthController {
     summary: 'Log out',
     description: 'State becomes `stopped`, QR and account cleared, saved session deleted, the linked device revoked when it was connected.',
   })
-  @ApiOkResponse({ type: LogoutAnswerSchema })
+  @ApiOkResponse({ schema: shapeRef(LogoutAnswerShape) })
   @ApiErrors(...BODY_ERRORS)
   logout() {
     return this.auth.logout();

@@ -4,12 +4,9 @@ import { AppConfig } from '../config/app-config.js';
 import { RateLimits } from '../limits/rate-limits.js';
 import type { ClientStatus } from '../whatsapp/client-status.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import type { LogoutAnswer, PairingCodeAnswer } from './auth.answers.js';
 
 export const PAIRING_INSTRUCTIONS = 'WhatsApp -> Linked devices -> Link a device -> Link with phone number instead';
-
-export type PairingCodeAnswer =
-  | { already_authenticated: false; phone_number: string; code: string; instructions: string }
-  | { already_authenticated: true; code: null; status: ClientStatus };
 
 /** Linking the account: status, start, pairing by code, logout. Shared by REST and MCP. */
 @Injectable()
@@ -52,7 +49,7 @@ export class AuthService {
     return { already_authenticated: false, phone_number: phoneDigits, code, instructions: PAIRING_INSTRUCTIONS };
   }
 
-  async logout(): Promise<{ ok: true; revoked: boolean }> {
+  async logout(): Promise<LogoutAnswer> {
     const revoked = await this.whatsapp.session().logout();
     return { ok: true, revoked };
   }

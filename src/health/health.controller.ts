@@ -1,8 +1,9 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors, ApiOpenRouteErrors } from '../openapi/api-errors.js';
-import { HealthAnswerSchema, ReadinessAnswerSchema } from '../openapi/schemas.js';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '../openapi/doc-decorators.js';
+import { shapeRef } from '../common/shapes.js';
+import { HealthAnswerShape, ReadinessAnswerShape } from './health.answers.js';
 import { isAuthenticated } from '../security/api-key.js';
 import { HealthService } from './health.service.js';
 
@@ -16,7 +17,7 @@ export class HealthController {
     summary: 'Liveness, with the status',
     description: 'GET /health answers without the key too, then showing only `{ state, ready }`; GET / needs the key.',
   })
-  @ApiOkResponse({ type: HealthAnswerSchema })
+  @ApiOkResponse({ schema: shapeRef(HealthAnswerShape) })
   @ApiErrors()
   check(@Req() request: Request) {
     return this.health.health(isAuthenticated(request));
@@ -25,8 +26,8 @@ export class HealthController {
   @Get('health/ready')
   @ApiOperation({ summary: 'Readiness: 200 only while the WhatsApp client is ready', description: 'Needs no key.' })
   @ApiSecurity({})
-  @ApiOkResponse({ type: ReadinessAnswerSchema })
-  @ApiResponse({ status: 503, description: 'Not ready', type: ReadinessAnswerSchema, example: { ready: false, state: 'starting' } })
+  @ApiOkResponse({ schema: shapeRef(ReadinessAnswerShape) })
+  @ApiResponse({ status: 503, description: 'Not ready', schema: shapeRef(ReadinessAnswerShape), example: { ready: false, state: 'starting' } })
   @ApiOpenRouteErrors()
   ready(@Res({ passthrough: true }) response: Response) {
     return this.health.readiness(response);

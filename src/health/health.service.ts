@@ -2,18 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { HttpAdapterHost } from '@nestjs/core';
+import { SERVICE_NAME } from '../common/service.js';
 import { AppConfig } from '../config/app-config.js';
-import type { ClientStatus } from '../whatsapp/client-status.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
-
-export const SERVICE_NAME = 'whatsapp-mcp-api';
-
-export interface HealthAnswer {
-  ok: true;
-  name: string;
-  mcp: string;
-  status: ClientStatus | Pick<ClientStatus, 'state' | 'ready'>;
-}
+import type { HealthAnswer, ReadinessAnswer } from './health.answers.js';
 
 @Injectable()
 export class HealthService {
@@ -38,7 +30,7 @@ export class HealthService {
    * Readiness for load balancers and supervisors: 200 only while the WhatsApp client is ready, 503
    * otherwise. Like liveness it needs no key and shows only the state.
    */
-  readiness(response: Response): { ready: boolean; state: ClientStatus['state'] } {
+  readiness(response: Response): ReadinessAnswer {
     const { state, ready } = this.whatsapp.session().status();
     response.status(ready ? 200 : 503);
     return { ready, state };

@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { SERVICE_NAME } from '../health/health.service.js';
-import { MCP_INSTRUCTIONS, McpTools } from './mcp-tools.js';
-
-/** src/mcp and dist/mcp both sit two levels below the package root. */
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+import { SERVICE_NAME, SERVICE_VERSION } from '../common/service.js';
+import { McpTools } from './mcp-tools.js';
 
 /**
  * Builds one MCP server per connection (an HTTP session, a one-shot HTTP request, or stdio): since
@@ -14,8 +10,8 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
  *
  * The SDK's low-level `Server` rather than `McpServer.registerTool`: McpServer validates arguments
  * with zod before our handler runs and answers a refusal with its own text ("Input validation
- * error: ..."), and derives the advertised schema from zod. Here the advertised JSON Schemas are
- * the contract's, written once (mcp-schemas.ts), and the only validation is the REST DTOs', so
+ * error: ..."). Here the advertised schemas are derived from the REST DTOs and the answer shapes
+ * (see mcp-tools.ts), and the only validation is the REST DTOs', so
  * `invalid_input` and the original texts reach the agent unchanged. Protocol, negotiation and
  * transports remain the SDK's.
  */
@@ -25,8 +21,8 @@ export class McpServerFactory {
 
   create(): Server {
     const server = new Server(
-      { name: SERVICE_NAME, title: 'WhatsApp (linked device)', version: VERSION },
-      { capabilities: { tools: {} }, instructions: MCP_INSTRUCTIONS },
+      { name: SERVICE_NAME, title: 'WhatsApp (linked device)', version: SERVICE_VERSION },
+      { capabilities: { tools: {} }, instructions: this.tools.instructions() },
     );
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.list() }));
     server.setRequestHandler(CallToolRequestSchema, (request) =>

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { AuthService } from '../auth/auth.service.js';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { loadAppConfig } from '../config/app-config.js';
-import type { MessagingService } from '../messaging/messaging.service.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { McpSessionRegistry } from './mcp-session.registry.js';
 import { McpTools } from './mcp-tools.js';
@@ -10,8 +9,8 @@ Logger.overrideLogger(false);
 
 function setup(env: Record<string, string> = {}) {
   const config = loadAppConfig({ WHATSAPP_TERMINAL_QR: 'false', ...env });
-  // No tool is called here: the registry only needs servers to exist.
-  const factory = new McpServerFactory(new McpTools({} as AuthService, {} as MessagingService));
+  // No tool is called here: the registry only needs servers to exist, so there are none to discover.
+  const factory = new McpServerFactory(new McpTools({ getProviders: () => [] } as unknown as DiscoveryService, new MetadataScanner()));
   const registry = new McpSessionRegistry(config, factory);
   let now = 0;
   registry.now = () => now;

@@ -1,12 +1,27 @@
-import { Body, Controller, Delete, Get, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Delete, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ApiMcpErrors } from '../openapi/api-errors.js';
+import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '../openapi/doc-decorators.js';
+import { shapeRef } from '../common/shapes.js';
+import { JsonRpcErrorShape } from './mcp.answers.js';
 import { McpHttpService } from './mcp-http.service.js';
 
 const SPEC = 'https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#streamable-http';
 const SESSION = { name: 'Mcp-Session-Id', description: 'The session id issued on initialize' };
 const JSON_RPC = { schema: { type: 'object', description: 'JSON-RPC 2.0 message(s)' } };
+
+const MCP_ERRORS: Record<number, string> = {
+  400: 'Not a valid JSON-RPC message, or (GET, DELETE) no Mcp-Session-Id',
+  401: 'WHATSAPP_API_KEY is set and the request did not carry it',
+  403: 'A browser Origin or a Host that is not allowed',
+  404: 'Unknown or expired session: send initialize without a session id to open a new one',
+  406: 'The Accept header admits neither JSON nor an event stream',
+  413: 'The body is over 1 MiB',
+  503: 'Every MCP session is in use',
+};
+
+/** /mcp refuses as JSON-RPC: `{ jsonrpc: "2.0", error: { code, message }, id }` */
+const ApiMcpErrors = (...statuses: number[]): MethodDecorator =>
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: MCP_ERRORS[status], schema: shapeRef(JsonRpcErrorShape) })));
 
 /** MCP over Streamable HTTP. The SDK's transport writes every answer, hence `@Res()`. */
 @ApiTags('mcp')
@@ -20,15 +35,14 @@ export class McpController {
     description:
       `JSON-RPC 2.0 over Streamable HTTP (${SPEC}). \`initialize\` opens a session and answers its id in the ` +
       '`Mcp-Session-Id` header; later calls send it. A call without a session is answered on its own. ' +
-      'Tools: whatsapp_status, whatsapp_start_auth, whatsapp_pairing_code, whatsapp_send_message, ' +
-      'whatsapp_list_chats, whatsapp_read_messages, whatsapp_logout.',
+      'The tools are listed by `tools/list`.',
   })
   @ApiHeader({ ...SESSION, required: false })
   @ApiBody({
     schema: {
       type: 'object',
       description: 'A JSON-RPC 2.0 request or notification, or a batch of them',
-      example: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whatsapp_status', arguments: {} } },
+      example: { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} },
     },
   })
   @ApiOkResponse({

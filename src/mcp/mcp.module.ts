@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { DiscoveryModule } from '@nestjs/core';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { MessagingModule } from '../messaging/messaging.module.js';
 import { McpController } from './mcp.controller.js';
 import { McpHttpService } from './mcp-http.service.js';
 import { McpServerFactory } from './mcp-server.factory.js';
@@ -9,7 +8,7 @@ import { McpSessionRegistry } from './mcp-session.registry.js';
 import { McpTools } from './mcp-tools.js';
 
 @Module({
-  imports: [AuthModule, MessagingModule],
+  imports: [DiscoveryModule],
   controllers: [McpController],
   providers: [McpTools, McpServerFactory, McpSessionRegistry, McpHttpService],
   exports: [McpServerFactory],

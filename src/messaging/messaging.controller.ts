@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
-import { ChatsAnswerSchema, MessagesAnswerSchema, SendAnswerSchema } from '../openapi/schemas.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
+import { shapeRef } from '../common/shapes.js';
+import { ChatsAnswerShape, MessagesAnswerShape, SendAnswerShape } from './messaging.answers.js';
 import { ListChatsDto } from './dto/list-chats.dto.js';
 import { ReadMessagesDto } from './dto/read-messages.dto.js';
 import { SendMessageDto } from './dto/send-message.dto.js';
@@ -18,7 +19,7 @@ export class MessagingController {
   @Post('send')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a text message', description: 'Subject to the sending limits (429 with Retry-After).' })
-  @ApiOkResponse({ type: SendAnswerSchema })
+  @ApiOkResponse({ schema: shapeRef(SendAnswerShape) })
   @ApiErrors(...BODY_ERRORS, ...READY_ERRORS, 'not_on_whatsapp', 'rate_limited')
   send(@Body() dto: SendMessageDto) {
     return this.messaging.send(dto.phone_number, dto.message);
@@ -26,7 +27,7 @@ export class MessagingController {
 
   @Get('chats')
   @ApiOperation({ summary: 'List chats, newest activity first' })
-  @ApiOkResponse({ type: ChatsAnswerSchema })
+  @ApiOkResponse({ schema: shapeRef(ChatsAnswerShape) })
   @ApiErrors('invalid_input', ...READY_ERRORS)
   listChats(@Query() dto: ListChatsDto) {
     return this.messaging.listChats(dto.limit);
@@ -34,7 +35,7 @@ export class MessagingController {
 
   @Get('messages')
   @ApiOperation({ summary: 'Read the last messages of a chat, oldest first' })
-  @ApiOkResponse({ type: MessagesAnswerSchema })
+  @ApiOkResponse({ schema: shapeRef(MessagesAnswerShape) })
   @ApiErrors('invalid_input', ...READY_ERRORS, 'chat_not_found')
   readMessagesByQuery(@Query() dto: ReadMessagesDto) {
     return this.messaging.readMessages(dto.phone_number, dto.limit);
@@ -43,7 +44,7 @@ export class MessagingController {
   @Post('messages')
   @HttpCode(200)
   @ApiOperation({ summary: 'Read the last messages of a chat, oldest first (same as the GET, input as JSON)' })
-  @ApiOkResponse({ type: MessagesAnswerSchema })
+  @ApiOkResponse({ schema: shapeRef(MessagesAnswerShape) })
   @ApiErrors(...BODY_ERRORS, ...READY_ERRORS, 'chat_not_found')
   readMessages(@Body() dto: ReadMessagesDto) {
     return this.messaging.readMessages(dto.phone_number, dto.limit);

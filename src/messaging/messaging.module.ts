@@ -4,11 +4,12 @@ import { LimitsModule } from '../limits/limits.module.js';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module.js';
 import { MessagingController } from './messaging.controller.js';
 import { MessagingService } from './messaging.service.js';
+import { MessagingTools } from './messaging.tools.js';
 
 @Module({
   imports: [WhatsAppModule, LimitsModule, EventsModule],
   controllers: [MessagingController],
-  providers: [MessagingService],
+  providers: [MessagingService, MessagingTools],
   exports: [MessagingService],
 })
 export class MessagingModule {}

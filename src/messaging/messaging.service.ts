@@ -3,35 +3,14 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError, whatsappFailure } from '../common/app-error.js';
 import { SentMessageRegistry } from '../events/sent-message.registry.js';
 import { RateLimits } from '../limits/rate-limits.js';
-import type { ChatSummary, MessageSummary } from '../whatsapp/whatsapp-client.port.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import type { ChatsAnswer, MessagesAnswer, SendAnswer } from './messaging.answers.js';
 
 /** What messaging publishes on the bus: the outcome of each send (metrics counts them). */
 export const MessagingTopic = { sendOutcome: 'messaging.send.outcome' } as const;
 /** `code` is the error code of a failed send (after input validation), null when it was sent. */
 export interface SendOutcome {
   code: string | null;
-}
-
-export interface SendAnswer {
-  ok: true;
-  to: string;
-  chat_id: string;
-  message_id: string;
-  timestamp: string;
-}
-
-export interface ChatsAnswer {
-  ok: true;
-  count: number;
-  chats: ChatSummary[];
-}
-
-export interface MessagesAnswer {
-  ok: true;
-  chat: ChatSummary;
-  count: number;
-  messages: MessageSummary[];
 }
 
 /** Sending and reading. Inputs have passed the shared rules (DTOs); shared by REST and MCP. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('metrics')

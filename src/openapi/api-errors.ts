@@ -1,12 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
 import type { ErrorCode } from '../common/app-error.js';
 import { HTTP_STATUS } from '../common/app-exception.filter.js';
 import { PHONE_RULE } from '../common/input-rules.js';
-import { notReadyError } from '../whatsapp/not-ready.js';
-import { ErrorBodySchema, JsonRpcErrorSchema } from './schemas.js';
+import { ErrorBodyShape } from '../common/error-body.js';
+import { shapeRef } from '../common/shapes.js';
+import { ApiResponse } from './doc-decorators.js';
 
-const notReady = notReadyError('stopped', null);
+/** The refusal whatsapp/not-ready.ts gives while Chrome starts (a test keeps the two equal). */
+export const NOT_READY_EXAMPLE = 'WhatsApp Web is still starting (state starting); try again in a few seconds.';
 
 /** One example per code, with the texts the server really sends. */
 const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: Record<string, unknown> }> = {
@@ -22,7 +23,11 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
   not_found: { summary: 'Unknown route', message: 'Cannot GET /nope' },
   not_on_whatsapp: { summary: 'The number has no WhatsApp; nothing was sent', message: '15551234567 is not on WhatsApp; nothing was sent.' },
   chat_not_found: { summary: 'There is no chat with that number', message: 'There is no chat with 15551234567.' },
-  not_ready: { summary: 'The client is not ready and cannot become ready by itself', message: notReady.message, details: notReady.details },
+  not_ready: {
+    summary: 'The client is not ready and cannot become ready by itself',
+    message: NOT_READY_EXAMPLE,
+    details: { state: 'starting' },
+  },
   payload_too_large: { summary: 'The body is over 1 MiB', message: 'Request body is larger than 1 MiB' },
   rate_limited: {
     summary: 'A sending or pairing limit; wait Retry-After seconds',
@@ -88,7 +93,7 @@ function errorResponses(codes: ErrorCode[]): MethodDecorator {
     ApiResponse({
       status,
       description: statusCodes.map((code) => `\`${code}\`: ${EXAMPLES[code].summary}`).join('; '),
-      type: ErrorBodySchema,
+      schema: shapeRef(ErrorBodyShape),
       headers: HEADERS[status],
       examples: Object.fromEntries(
         statusCodes.map((code) => {
@@ -103,20 +108,3 @@ function errorResponses(codes: ErrorCode[]): MethodDecorator {
 
 /** Routes that read a body: a malformed one is `invalid_input`, an oversized one `payload_too_large`. */
 export const BODY_ERRORS: ErrorCode[] = ['invalid_input', 'payload_too_large'];
-
-const MCP_ERRORS: Record<number, string> = {
-  400: 'Not a valid JSON-RPC message, or (GET, DELETE) no Mcp-Session-Id',
-  401: 'WHATSAPP_API_KEY is set and the request did not carry it',
-  403: 'A browser Origin or a Host that is not allowed',
-  404: 'Unknown or expired session: send initialize without a session id to open a new one',
-  406: 'The Accept header admits neither JSON nor an event stream',
-  413: 'The body is over 1 MiB',
-  503: 'Every MCP session is in use',
-};
-
-/** /mcp refuses as JSON-RPC: `{ jsonrpc: "2.0", error: { code, message }, id }`. */
-export function ApiMcpErrors(...statuses: number[]): MethodDecorator {
-  return applyDecorators(
-    ...statuses.map((status) => ApiResponse({ status, description: MCP_ERRORS[status], type: JsonRpcErrorSchema })),
-  );
-}

@@ -1,71 +1,42 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { SERVICE_NAME } from '../health/health.service.js';
-import { LivenessStatusSchema } from './schemas.js';
-
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+import type { Express, Request, Response } from 'express';
 
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
 
-const DESCRIPTION = `REST API of a WhatsApp account linked as a device (whatsapp-web.js).
-
-Errors are always \`{ "ok": false, "error": { "code", "message" } }\`. With \`WHATSAPP_API_KEY\` set, every route
-needs the key as \`X-Api-Key: <key>\` or \`Authorization: Bearer <key>\`, except liveness and readiness
-(\`GET /health\`, \`GET /health/ready\`) and the QR page's key form. In a browser, the cookie that form sets
-(\`POST /qr/login\`) also opens the QR page, this document and Swagger UI at \`/docs\`.
-
-For AI agents the same operations are MCP tools at \`/mcp\` (JSON-RPC 2.0 over Streamable HTTP, see
-https://modelcontextprotocol.io/specification).`;
-
-/** The document, scanned from the controllers' and DTOs' decorators. */
-export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle(SERVICE_NAME)
-    .setVersion(VERSION)
-    .setDescription(DESCRIPTION)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api_key')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The API key as a bearer token' }, 'bearer')
-    .addSecurityRequirements('api_key')
-    .addSecurityRequirements('bearer')
-    .addTag('auth', 'Linking the account: status, start, pairing code, logout')
-    .addTag('messaging', 'Sending and reading')
-    .addTag('qr', 'The QR code, as a page and as JSON')
-    .addTag('health', 'Liveness and readiness')
-    .addTag('mcp', 'The MCP endpoint for AI agents')
-    .addTag('metrics', 'Prometheus metrics')
-    .build();
-  // Reached only through a oneOf (HealthAnswer.status), which the scanner does not follow.
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [LivenessStatusSchema] });
-  liveness(document);
-  return document;
-}
-
 /**
- * One handler serves GET / and GET /health, so they share their decorators; only /health answers
- * without the key (showing `{ state, ready }` then), which the document says here.
+ * What `npm run build` writes (src/openapi.build.ts): the document and Swagger UI. src/openapi and
+ * dist/openapi both sit two levels below the package root, so tests from the sources serve the build too.
  */
-function liveness(document: OpenAPIObject): void {
-  const health = document.paths['/health']?.get;
-  if (!health?.responses) return;
-  health.security = [{}, { api_key: [] }, { bearer: [] }];
-  delete health.responses['401'];
+export const BUILT_DOCS = new URL('../../dist/docs/', import.meta.url);
+export const DOCS_FILES = { document: 'openapi.json', page: 'index.html', pageAtSlash: 'index-slash.html', init: 'swagger-ui-init.js' };
+
+const NOT_BUILT = { ok: false, error: { code: 'not_found', message: 'The API documentation was not built: run npm run build.' } };
+
+function serve(name: string, type: string) {
+  return async (_request: Request, response: Response) => {
+    const body = await readFile(new URL(name, BUILT_DOCS)).catch(() => null);
+    if (!body) return void response.status(404).json(NOT_BUILT);
+    response.type(type).send(body);
+  };
 }
 
 /**
- * /openapi.json and Swagger UI at /docs. Both are plain routes behind the security middleware, so
- * they need the key like the rest (or, in a browser, the QR page's cookie). Swagger UI's page loads its scripts from /docs/*.js (the
- * document is in /docs/swagger-ui-init.js), so the CSP can allow scripts from 'self' alone.
+ * /openapi.json and Swagger UI at /docs, served as built files: the generator (@nestjs/swagger) is
+ * never loaded by the server. Both are plain routes behind the security middleware, so they need the
+ * key like the rest (or, in a browser, the QR page's cookie). Swagger UI's page loads its scripts from
+ * /docs/*.js (the document is in /docs/swagger-ui-init.js), so the CSP can allow scripts from 'self' alone.
  */
 export function setupOpenApi(app: NestExpressApplication): void {
-  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: OPENAPI_PATH,
-    raw: ['json'],
-    customSiteTitle: `${SERVICE_NAME} API`,
-    swaggerOptions: {
-      // The validator badge would load an image from validator.swagger.io, which the CSP refuses.
-      validatorUrl: null,
-    },
-  });
+  const http = app.getHttpAdapter().getInstance() as Express;
+  http.get(OPENAPI_PATH, serve(DOCS_FILES.document, 'application/json'));
+  http.get(`${DOCS_PATH}/swagger-ui-init.js`, serve(DOCS_FILES.init, 'application/javascript'));
+  const page = serve(DOCS_FILES.page, 'text/html');
+  const pageAtSlash = serve(DOCS_FILES.pageAtSlash, 'text/html');
+  // As Swagger UI's own setup: the page's relative links differ with and without the trailing slash.
+  http.get(DOCS_PATH, (request: Request, response: Response) => (request.path.endsWith('/') ? pageAtSlash : page)(request, response));
+  http.get(`${DOCS_PATH}/index.html`, page);
+  app.useStaticAssets(fileURLToPath(BUILT_DOCS), { prefix: DOCS_PATH, index: false });
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors, ApiOpenRouteErrors, BODY_ERRORS } from '../openapi/api-errors.js';
-import { QrAnswerSchema } from '../openapi/schemas.js';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '../openapi/doc-decorators.js';
+import { shapeRef } from '../common/shapes.js';
+import { QrAnswerShape } from './qr.answers.js';
 import { isAuthenticated } from '../security/api-key.js';
 import { QrService } from './qr.service.js';
 
@@ -58,7 +59,7 @@ export class QrController {
   @Get('api/qr')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'The pending QR as JSON', description: 'Accepts the key or the QR cookie.' })
-  @ApiOkResponse({ type: QrAnswerSchema })
+  @ApiOkResponse({ schema: shapeRef(QrAnswerShape) })
   @ApiErrors()
   json() {
     return this.qr.qr();

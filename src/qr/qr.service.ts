@@ -6,14 +6,8 @@ import { RateLimits } from '../limits/rate-limits.js';
 import { keyMatches, QR_COOKIE, QR_COOKIE_MAX_AGE_S, qrCookieValue } from '../security/api-key.js';
 import { QR_LOGIN_ROUTE } from '../security/security.middleware.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import type { QrAnswer } from './qr.answers.js';
 
-export interface QrAnswer {
-  has_qr: boolean;
-  /** The raw QR string, for clients that render it themselves. */
-  qr: string | null;
-  /** The QR as a 360x360 PNG data URL. */
-  data_url: string | null;
-}
 
 const NO_QR = 'No QR is available yet. Start auth, then refresh this page.';
 

@@ -1,9 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { IsPhoneNumber } from '../../common/validation.js';
-import { PHONE_NUMBER_DOC } from '../../openapi/input-docs.js';
+import { ApiProperty } from '../../openapi/doc-decorators.js';
+import { phoneNumberDoc } from '../../openapi/input-docs.js';
 
 export class PairingCodeDto {
-  @ApiProperty(PHONE_NUMBER_DOC)
+  @ApiProperty(phoneNumberDoc('The phone number of the WhatsApp account to link.'))
   @IsPhoneNumber()
   phone_number!: string;
 }

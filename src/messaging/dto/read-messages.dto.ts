@@ -1,14 +1,14 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { MESSAGES_LIMIT } from '../../common/input-rules.js';
 import { IsLimit, IsPhoneNumber } from '../../common/validation.js';
-import { limitDoc, PHONE_NUMBER_DOC } from '../../openapi/input-docs.js';
+import { ApiProperty } from '../../openapi/doc-decorators.js';
+import { limitDoc, phoneNumberDoc } from '../../openapi/input-docs.js';
 
 export class ReadMessagesDto {
-  @ApiProperty(PHONE_NUMBER_DOC)
+  @ApiProperty(phoneNumberDoc('The other person in a one-to-one chat.'))
   @IsPhoneNumber()
   phone_number!: string;
 
-  @ApiProperty(limitDoc(MESSAGES_LIMIT))
+  @ApiProperty(limitDoc(MESSAGES_LIMIT, 'of the latest messages'))
   @IsLimit(MESSAGES_LIMIT.max, MESSAGES_LIMIT.fallback)
   limit: number = MESSAGES_LIMIT.fallback;
 }

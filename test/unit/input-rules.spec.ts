@@ -1,8 +1,8 @@
-import { limitRule, limitValue, MESSAGE_LENGTH_RULE, MESSAGE_RULE, messageProblem, PHONE_RULE, phoneDigits } from './input-rules.js';
-import { validateInput } from './validation.js';
-import { SendMessageDto } from '../messaging/dto/send-message.dto.js';
-import { ReadMessagesDto } from '../messaging/dto/read-messages.dto.js';
-import { ListChatsDto } from '../messaging/dto/list-chats.dto.js';
+import { limitRule, limitValue, MESSAGE_LENGTH_RULE, MESSAGE_RULE, messageProblem, PHONE_RULE, phoneDigits } from '../../src/common/input-rules.js';
+import { validateInput } from '../../src/common/validation.js';
+import { SendMessageDto } from '../../src/messaging/dto/send-message.dto.js';
+import { ReadMessagesDto } from '../../src/messaging/dto/read-messages.dto.js';
+import { ListChatsDto } from '../../src/messaging/dto/list-chats.dto.js';
 
 describe('phone rule', () => {
   it.each([

@@ -1,0 +1,32 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { propertyDocs } from '../openapi/doc-decorators.js';
+
+const JSON_TYPES = new Map<unknown, string>([
+  [String, 'string'],
+  [Number, 'number'],
+  [Boolean, 'boolean'],
+]);
+
+function jsonType(designType: unknown, key: string): string {
+  const type = JSON_TYPES.get(designType);
+  if (!type) throw new Error(`The DTO property ${key} has no JSON type to advertise: give its ApiProperty a type`);
+  return type;
+}
+
+const KEPT = ['minimum', 'maximum', 'default', 'description'] as const;
+
+/**
+ * A tool's input schema, derived from the REST DTO's documented properties. It keeps the contract's
+ * level of detail (types, required, integer bounds and defaults): the finer rules (digits in a number,
+ * a blank message) are the server's, checked by the same DTO, so the agent gets their exact texts.
+ */
+export function mcpInputSchema(dto?: new () => object): Tool['inputSchema'] {
+  const properties: Record<string, object> = {};
+  const required: string[] = [];
+  for (const [key, doc] of dto ? propertyDocs(dto) : []) {
+    const type = doc.type === 'integer' ? 'integer' : jsonType(Reflect.getMetadata('design:type', dto!.prototype, key), key);
+    properties[key] = { type, ...Object.fromEntries(KEPT.filter((k) => doc[k] !== undefined).map((k) => [k, doc[k]])) };
+    if (doc.required !== false) required.push(key);
+  }
+  return { type: 'object', properties, ...(required.length > 0 && { required }), additionalProperties: false };
+}

@@ -1,0 +1,26 @@
+import { DiscoveryService } from '@nestjs/core';
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+
+/** What a feature declares about one of its tools; the schemas are derived from `input` and `output`. */
+export interface McpToolSpec {
+  name: string;
+  title: string;
+  description: string;
+  annotations: ToolAnnotations;
+  /** The REST DTO that validates the arguments (the same rules and texts as REST); none: no input. */
+  input?: new () => object;
+  /** The answer shape, as the REST route documents it. */
+  output: z.ZodType;
+  /** Its place in tools/list, which follows the linking flow rather than the modules. */
+  order: number;
+}
+
+/**
+ * Marks a provider method as an MCP tool; McpTools finds it at boot. The method gets the validated
+ * DTO (when the tool has an input) and returns the same answer as the REST route.
+ */
+export const McpTool = DiscoveryService.createDecorator<McpToolSpec>();
+
+/** On a provider class that declares tools: text for the server's `instructions`, given to every client. */
+export const McpInstructions = DiscoveryService.createDecorator<string>();
