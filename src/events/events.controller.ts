@@ -1,13 +1,14 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { shapeRef } from '../common/shapes.js';
 import { ApiErrors } from '../openapi/api-errors.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
+import { EventsAnswerShape } from './events.answers.js';
 import { ListEventsDto } from './dto/list-events.dto.js';
 import { StreamEventsDto } from './dto/stream-events.dto.js';
 import { EventStreamService } from './event-stream.service.js';
 import { EventsService } from './events.service.js';
 
-// A minimal description until the OpenAPI rework of issue 10 lands: the answer and query schemas come with it.
 @ApiTags('events')
 @Controller('api/events')
 export class EventsController {
@@ -18,7 +19,7 @@ export class EventsController {
 
   @Get()
   @ApiOperation({ summary: 'Stored events after a cursor, oldest first' })
-  @ApiOkResponse({ description: '`{ ok, count, events, next_after }`' })
+  @ApiOkResponse({ schema: shapeRef(EventsAnswerShape) })
   @ApiErrors('invalid_input')
   list(@Query() dto: ListEventsDto) {
     return this.events.list(dto);

@@ -93,7 +93,10 @@ function servedRoutes(): string[] {
   const express = t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
   return express.router.stack.flatMap(({ route }) =>
     route && !route.path.includes('*') && !isDocsRoute(route.path)
-      ? Object.keys(route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${route.path}`)
+      ? Object.keys(route.methods)
+          .filter((m) => m !== '_all')
+          // Express writes a path parameter `:id`, OpenAPI `{id}`.
+          .map((m) => `${m.toUpperCase()} ${route.path.replace(/:(\w+)/g, '{$1}')}`)
       : [],
   );
 }
