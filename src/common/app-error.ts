@@ -17,6 +17,9 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'rate_limited'
+  | 'idempotency_mismatch'
+  | 'idempotency_in_progress'
+  | 'outbox_not_cancellable'
   | 'internal';
 
 export class AppError extends Error {

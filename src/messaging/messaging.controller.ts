@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
 import { ChatsAnswerSchema, MessagesAnswerSchema, SendAnswerSchema } from '../openapi/schemas.js';
 import { ListChatsDto } from './dto/list-chats.dto.js';
@@ -17,6 +18,7 @@ export class MessagingController {
 
   @Post('send')
   @HttpCode(200)
+  @Idempotent('send')
   @ApiOperation({ summary: 'Send a text message', description: 'Subject to the sending limits (429 with Retry-After).' })
   @ApiOkResponse({ type: SendAnswerSchema })
   @ApiErrors(...BODY_ERRORS, ...READY_ERRORS, 'not_on_whatsapp', 'rate_limited')
