@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, type ErrorCode, invalidInput } from '../common/app-error.js';
 import { HTTP_STATUS } from '../common/app-exception.filter.js';
 import { Clock } from '../whatsapp/clock.js';
+import { DEFAULT_SESSION } from '../whatsapp/whatsapp.service.js';
 import { IdempotencyRepository, type StoredAnswer } from './idempotency.repository.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -103,6 +104,17 @@ export class IdempotencyService {
     } finally {
       this.running.delete(id);
     }
+  }
+
+  /**
+   * For an MCP tool taking `idempotency_key`: runs `work` once per key and input, answering the
+   * first answer again on a repeat (a stored refusal is thrown again); without a key it just runs.
+   */
+  async once<T>(route: string, key: unknown, input: unknown, work: () => Promise<T>): Promise<T> {
+    const parsed = this.parseKey(key);
+    if (parsed === undefined) return work();
+    const outcome = await this.execute({ route, session: DEFAULT_SESSION, key: parsed, body: input }, async () => ({ status: 200, body: await work() }));
+    return answerBody(outcome.answer) as T;
   }
 
   private purge(now: number): void {
