@@ -1,9 +1,13 @@
-import type Database from 'better-sqlite3';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import request from 'supertest';
+import { IDEMPOTENCY_SCHEMA_SQL } from '../../src/idempotency/idempotency.sqlite.js';
+import { OUTBOX_SCHEMA_SQL } from '../../src/outbox/outbox.sqlite.js';
 import { type OutboxEventPayloads, OutboxTopic } from '../../src/outbox/outbox-item.js';
 import { createTestApp, type TestApp } from '../app-harness.js';
 import { collect, outboxDatabase, outboxModules } from '../outbox-setup.js';
+import { tempDir } from '../temp-dirs.js';
 
 type Sent = OutboxEventPayloads['outbox.sent'];
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -136,6 +140,40 @@ describe('POST /api/outbox', () => {
     expect(again.headers['idempotency-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
     expect((await http.get('/api/outbox').expect(200)).body.count).toBe(1);
+  });
+});
+
+describe('across a restart', () => {
+  it('queued items stay in the database and go out after the server comes back', async () => {
+    const file = join(tempDir('outbox-db-'), 'store.db');
+    db.close();
+    db = new Database(file);
+    db.exec(IDEMPOTENCY_SCHEMA_SQL);
+    db.exec(OUTBOX_SCHEMA_SQL);
+    await boot();
+    for (let n = 0; n < 3; n++) await enqueue('15550000001', `kept ${n}`).expect(202);
+    await t.app.close();
+    db.close();
+    db = new Database(file);
+    await boot();
+    const sent = collect<Sent>(bus, OutboxTopic.sent, 3, 2000);
+    await t.pair();
+    await sent;
+    expect(t.fake.sent.map((s) => s.text)).toEqual(['kept 0', 'kept 1', 'kept 2']);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents the outbox routes, the 202 answer, the Idempotency-Key header and the refusals', async () => {
+    await boot();
+    const { body: doc } = await http.get('/openapi.json').expect(200);
+    expect(Object.keys(doc.paths['/api/outbox']).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(doc.paths['/api/outbox/{id}']).sort()).toEqual(['delete', 'get']);
+    const post = doc.paths['/api/outbox'].post;
+    expect(Object.keys(post.responses).sort()).toEqual(['202', '400', '401', '403', '409', '413', '422', '500']);
+    expect(post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]);
+    expect(Object.keys(doc.paths['/api/outbox/{id}'].delete.responses['409'].content['application/json'].examples)).toEqual(['outbox_not_cancellable']);
+    expect(doc.paths['/api/send'].post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]);
   });
 });
 
