@@ -5,10 +5,12 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
 import { QrModule } from './qr/qr.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -23,7 +25,9 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     MetricsModule,
     HealthModule,
     AuthModule,
+    IdempotencyModule,
     MessagingModule,
+    OutboxModule,
     QrModule,
     McpModule,
   ],

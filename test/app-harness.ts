@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -29,9 +30,13 @@ export interface TestApp {
 /**
  * The real AppModule with its real pipes and filters, the fake port bound in place of the
  * whatsapp-web.js adapter. Chrome "exists" (the node binary stands in for it) unless overridden.
- * Logs are silent unless `options.logger` (a pino logger) is given to capture them.
+ * Logs are silent unless `options.logger` (a pino logger) is given to capture them. `options.imports`
+ * adds modules beside AppModule (features the app does not wire yet, with their test storage).
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { logger?: object } = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logger?: object; imports?: ModuleMetadata['imports'] } = {},
+): Promise<TestApp> {
   const authDir = tempDir('wa-auth-');
   const config = loadAppConfig({
     WHATSAPP_AUTH_DIR: authDir,
@@ -44,7 +49,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     ...env,
   });
   const fake = new FakeWhatsApp();
-  let builder = Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] })
     .overrideProvider(AppConfig)
     .useValue(config);
   if (options.logger) builder = builder.overrideProvider(ROOT_LOGGER).useValue(options.logger);

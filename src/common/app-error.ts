@@ -19,6 +19,9 @@ export type ErrorCode =
   | 'rate_limited'
   | 'webhook_read_only'
   | 'delivery_not_failed'
+  | 'idempotency_mismatch'
+  | 'idempotency_in_progress'
+  | 'outbox_not_cancellable'
   | 'internal';
 
 export class AppError extends Error {

@@ -133,6 +133,8 @@ export function readData(env: Env, cwd: string) {
     eventRetentionHours: integer(env, 'WHATSAPP_EVENT_RETENTION_HOURS', 168, 1, 87_600),
     /** An SSE client gets a `: keep-alive` comment at least this often. */
     eventStreamKeepAliveMs: integer(env, 'WHATSAPP_EVENT_STREAM_KEEPALIVE_MS', 15_000, 100, 15_000),
+    /** A repeated Idempotency-Key gets the first answer for this long. */
+    idempotencyTtlHours: integer(env, 'WHATSAPP_IDEMPOTENCY_TTL_HOURS', 24, 1, 720),
   };
 }
 

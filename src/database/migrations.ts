@@ -60,6 +60,47 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries (webhook_id, status, next_attempt_at);
       `),
   },
+  {
+    version: 3,
+    name: 'idempotency keys',
+    // Times are epoch milliseconds; `answer` is JSON, null while the first request runs.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE idempotency_keys (
+          scope       TEXT    NOT NULL,
+          key         TEXT    NOT NULL,
+          fingerprint TEXT    NOT NULL,
+          answer      TEXT,
+          created_at  INTEGER NOT NULL,
+          expires_at  INTEGER NOT NULL,
+          PRIMARY KEY (scope, key)
+        );
+        CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at);
+      `),
+  },
+  {
+    version: 4,
+    name: 'outbox',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE outbox_items (
+          seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+          id            TEXT    NOT NULL UNIQUE,
+          session       TEXT    NOT NULL,
+          recipient     TEXT    NOT NULL,
+          message       TEXT    NOT NULL,
+          state         TEXT    NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'unknown')),
+          message_id    TEXT,
+          error_code    TEXT,
+          error_message TEXT,
+          attempts      INTEGER NOT NULL DEFAULT 0,
+          not_before    INTEGER NOT NULL DEFAULT 0,
+          created_at    INTEGER NOT NULL,
+          updated_at    INTEGER NOT NULL
+        );
+        CREATE INDEX outbox_items_queue ON outbox_items (session, state, recipient, seq);
+      `),
+  },
 ];
 
 export class SchemaTooNewError extends Error {

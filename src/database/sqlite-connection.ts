@@ -52,33 +52,43 @@ export function openDatabase(dataDir: string): { db: Database; close: () => void
 }
 
 /**
- * The SQLite database of WHATSAPP_DATA_DIR, for the SQLite repositories. Opened before any
- * listener is registered (those start at bootstrap) and closed last, after the shutdown hooks of
- * the sessions, whose final state changes are still stored.
+ * The SQLite database of WHATSAPP_DATA_DIR, for the SQLite repositories. Opened at the latest in
+ * onModuleInit, before any listener is registered (those start at bootstrap), or earlier by a
+ * repository factory that prepares its statements when it is built; closed last, after the
+ * shutdown hooks of the sessions, whose final state changes are still stored.
  */
 @Injectable()
 export class SqliteConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Database');
   private opened: { db: Database; close: () => void } | null = null;
+  private closed = false;
 
   constructor(private readonly config: AppConfig) {}
 
   onModuleInit(): void {
-    this.opened = openDatabase(this.config.dataDir);
-    this.logger.log(`Database open in ${this.config.dataDir}`);
+    this.open();
   }
 
   onApplicationShutdown(): void {
+    this.closed = true;
     this.opened?.close();
     this.opened = null;
   }
 
   get db(): Database {
-    if (!this.opened) throw new Error('the database is closed');
-    return this.opened.db;
+    return this.open().db;
   }
 
   get isOpen(): boolean {
     return this.opened !== null;
+  }
+
+  private open(): { db: Database; close: () => void } {
+    if (this.closed) throw new Error('the database is closed');
+    if (!this.opened) {
+      this.opened = openDatabase(this.config.dataDir);
+      this.logger.log(`Database open in ${this.config.dataDir}`);
+    }
+    return this.opened;
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../common/app-error.js';
@@ -41,6 +42,12 @@ export class RateLimits {
     await take(this.overall, 'all');
   }
 
+  /** The same counting for a queued send (the outbox): waits for a slot instead of refusing. */
+  async sendWhenAllowed(recipient: string): Promise<void> {
+    await waitFor(this.perRecipient, recipient);
+    await waitFor(this.overall, 'all');
+  }
+
   async pairing(): Promise<void> {
     await take(this.pairingCodes, 'all');
   }
@@ -66,5 +73,19 @@ async function take(limit: Limit | null, key: string): Promise<void> {
     throw new AppError('rate_limited', `Too many requests: ${limit.rule}. Try again in ${retryAfter} s.`, {
       retry_after: retryAfter,
     });
+  }
+}
+
+async function waitFor(limit: Limit | null, key: string): Promise<void> {
+  if (!limit) return;
+  for (;;) {
+    try {
+      await limit.limiter.consume(key);
+      return;
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      // Unreferenced: a queued send waiting for its slot must not keep a stopping process alive.
+      await delay(Math.max(1, refusal.msBeforeNext), undefined, { ref: false });
+    }
   }
 }

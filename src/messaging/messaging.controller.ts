@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
 import { shapeRef } from '../common/shapes.js';
@@ -18,6 +19,7 @@ export class MessagingController {
 
   @Post('send')
   @HttpCode(200)
+  @Idempotent('send')
   @ApiOperation({ summary: 'Send a text message', description: 'Subject to the sending limits (429 with Retry-After).' })
   @ApiOkResponse({ schema: shapeRef(SendAnswerShape) })
   @ApiErrors(...BODY_ERRORS, ...READY_ERRORS, 'not_on_whatsapp', 'rate_limited')

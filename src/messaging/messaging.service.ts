@@ -25,9 +25,22 @@ export class MessagingService {
 
   /** Publishes its outcome: sent, or failed with the error code (after input validation). */
   async send(phoneDigits: string, message: string): Promise<SendAnswer> {
+    return (await this.published(() => this.sendNow(phoneDigits, message, () => this.limits.send(phoneDigits), () => true)))!;
+  }
+
+  /**
+   * The outbox's send: waits for a slot of the sending limits instead of refusing, and asks
+   * `sending` once the number is looked up, the last moment at which a failure surely sent nothing;
+   * when it answers false (the item was cancelled meanwhile) nothing is sent and the answer is null.
+   */
+  sendQueued(phoneDigits: string, message: string, sending: () => boolean): Promise<SendAnswer | null> {
+    return this.published(() => this.sendNow(phoneDigits, message, () => this.limits.sendWhenAllowed(phoneDigits), sending));
+  }
+
+  private async published(send: () => Promise<SendAnswer | null>): Promise<SendAnswer | null> {
     try {
-      const answer = await this.sendNow(phoneDigits, message);
-      this.bus.emit(MessagingTopic.sendOutcome, { code: null } satisfies SendOutcome);
+      const answer = await send();
+      if (answer) this.bus.emit(MessagingTopic.sendOutcome, { code: null } satisfies SendOutcome);
       return answer;
     } catch (error) {
       this.bus.emit(MessagingTopic.sendOutcome, { code: error instanceof AppError ? error.code : 'internal' } satisfies SendOutcome);
@@ -35,15 +48,16 @@ export class MessagingService {
     }
   }
 
-  private async sendNow(phoneDigits: string, message: string): Promise<SendAnswer> {
+  private async sendNow(phoneDigits: string, message: string, takeSlot: () => Promise<void>, sending: () => boolean): Promise<SendAnswer | null> {
     const session = this.whatsapp.session();
     await session.ensureReady();
-    await this.limits.send(phoneDigits);
+    await takeSlot();
     // A lookup has sent nothing, so it may be repeated after a crash; a send never is.
     const chatId = await session.use((client) => client.getNumberId(phoneDigits), true).catch(whatsappFailure('look the number up'));
     if (!chatId) {
       throw new AppError('not_on_whatsapp', `${phoneDigits} is not on WhatsApp; nothing was sent.`);
     }
+    if (!sending()) return null;
     // Recorded before the client is called: the library may report the message before it answers.
     const ticket = this.sentMessages.begin(chatId, message);
     const sent = await session.use((client) => client.sendText(chatId, message), false).catch((error: unknown) => {

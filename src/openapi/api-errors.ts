@@ -42,6 +42,19 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
     summary: 'Only a failed delivery can be retried',
     message: 'Delivery dlv_01JDXYZ is pending; only a failed delivery can be retried.',
   },
+  idempotency_mismatch: {
+    summary: 'The Idempotency-Key was used before with another body',
+    message: 'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+  },
+  idempotency_in_progress: {
+    summary: 'The first request with this Idempotency-Key has not finished',
+    message: 'A request with this Idempotency-Key is still in progress; retry once it has finished.',
+  },
+  outbox_not_cancellable: {
+    summary: 'Only a queued outbox item can be cancelled',
+    message: 'Outbox item 01J9ZQ3V7W4X8Y2K5M6N0P1R3S is sent; only a queued item can be cancelled.',
+    details: { state: 'sent' },
+  },
   whatsapp_error: {
     summary: 'WhatsApp Web failed during the operation',
     message: 'WhatsApp Web failed to send the message: Evaluation failed: Error: Request timed out',
