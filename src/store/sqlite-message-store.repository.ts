@@ -12,7 +12,7 @@ import {
   type StoredChat,
   type StoredMessage,
 } from './message-store.repository.js';
-import { decodeCursor, encodeCursor, toFtsQuery } from './search-query.js';
+import { decodeCursor, encodeCursor, type SearchPosition, toFtsQuery } from './search-query.js';
 
 /** Acks as ordered numbers, so "never backwards" is a comparison in SQL; `error` only replaces `pending`. */
 const ACKS: readonly AckName[] = ['error', 'pending', 'server', 'device', 'read', 'played'];
@@ -60,14 +60,14 @@ function toMessage(row: MessageRow): StoredMessage {
   };
 }
 
-// bm25() is negative, more negative = more relevant: ascending order puts the best first. The
-// snippets are made in a second query for the page only: made here, SQLite would build one for
-// every match before sorting.
+// bm25() is negative, more negative = more relevant: ascending order puts the best first. Only the
+// ranking runs over every match, with the narrowest rows to sort; the page's messages, chat names
+// and snippets are read afterwards for those few rows (made in this query, SQLite would build a
+// snippet for every match before sorting).
 const SEARCH = `
-SELECT ${COLUMNS}, hit.rank, coalesce(c.name, '') AS chat_name
+SELECT hit.rank, m.timestamp, m.pk
 FROM (SELECT rowid, bm25(store_messages_fts) AS rank FROM store_messages_fts WHERE store_messages_fts MATCH @query) hit
 JOIN store_messages m ON m.pk = hit.rowid
-LEFT JOIN store_chats c ON c.session = m.session AND c.id = m.chat_id
 WHERE m.session = @session AND m.revoked = 0
   AND (@chatId IS NULL OR m.chat_id = @chatId)
   AND (@fromMe IS NULL OR m.from_me = @fromMe)
@@ -76,6 +76,11 @@ WHERE m.session = @session AND m.revoked = 0
   AND (@rank IS NULL OR hit.rank > @rank OR (hit.rank = @rank AND (m.timestamp < @timestamp OR (m.timestamp = @timestamp AND m.pk < @pk))))
 ORDER BY hit.rank, m.timestamp DESC, m.pk DESC
 LIMIT @limit`;
+
+const PAGE = `
+SELECT ${COLUMNS}, coalesce(c.name, '') AS chat_name FROM store_messages m
+LEFT JOIN store_chats c ON c.session = m.session AND c.id = m.chat_id
+WHERE m.pk IN (SELECT value FROM json_each(?))`;
 
 // Matched words are wrapped in ** (Markdown bold: plain enough for REST clients, read as emphasis by agents).
 const SNIPPETS = `
@@ -115,6 +120,7 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
       reactions: `SELECT reactions FROM store_messages WHERE session = ? AND id = ?`,
       setReactions: `UPDATE store_messages SET reactions = ? WHERE session = ? AND id = ?`,
       search: SEARCH,
+      page: PAGE,
       snippets: SNIPPETS,
       get: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = ? AND m.id = ?`,
       chatById: `SELECT id, name, is_group, last_activity FROM store_chats WHERE session = ? AND id = ?`,
@@ -134,7 +140,12 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
     };
     this.statements = Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)]));
     this.upsertPage = db.transaction((session: string, messages: ChatMessage[]) => {
-      for (const message of messages) this.insert(session, message);
+      const newest = new Map<string, number>();
+      for (const message of messages) {
+        this.insert(session, message);
+        newest.set(message.chat_id, Math.max(newest.get(message.chat_id) ?? 0, message.timestamp));
+      }
+      for (const [chatId, timestamp] of newest) this.statements.chatOfMessage.run(session, chatId, timestamp);
     });
   }
 
@@ -147,7 +158,6 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
   }
 
   private insert(session: string, message: ChatMessage): void {
-    this.statements.chatOfMessage.run(session, message.chat_id, message.timestamp);
     this.statements.message.run({
       session,
       id: message.id,
@@ -198,7 +208,7 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
   search(query: string, filters: SearchFilters, page: SearchPage): SearchResult {
     const match = toFtsQuery(query);
     const position = page.cursor === undefined ? null : decodeCursor(page.cursor);
-    const rows = this.statements.search.all({
+    const positions = this.statements.search.all({
       query: match,
       session: filters.session,
       chatId: filters.chatId ?? null,
@@ -209,21 +219,18 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
       timestamp: position?.timestamp ?? null,
       pk: position?.pk ?? null,
       limit: page.limit + 1,
-    }) as (MessageRow & { rank: number; chat_name: string })[];
-    const shown = rows.slice(0, page.limit);
-    const snippets = new Map(
-      (this.statements.snippets.all(match, JSON.stringify(shown.map((row) => row.pk))) as { pk: number; snippet: string }[]).map(
-        (row) => [row.pk, row.snippet],
-      ),
-    );
+    }) as SearchPosition[];
+    const shown = positions.slice(0, page.limit);
+    const pks = JSON.stringify(shown.map((position) => position.pk));
+    const rows = new Map((this.statements.page.all(pks) as (MessageRow & { chat_name: string })[]).map((row) => [row.pk, row]));
+    const snippets = new Map((this.statements.snippets.all(match, pks) as { pk: number; snippet: string }[]).map((row) => [row.pk, row.snippet]));
     const last = shown.at(-1);
     return {
-      results: shown.map((row) => ({
-        message: toMessage(row),
-        chat: { id: row.chat_id, name: row.chat_name },
-        snippet: snippets.get(row.pk) ?? row.body,
-      })),
-      next_cursor: rows.length > page.limit && last ? encodeCursor(last) : null,
+      results: shown.flatMap(({ pk }) => {
+        const row = rows.get(pk);
+        return row ? [{ message: toMessage(row), chat: { id: row.chat_id, name: row.chat_name }, snippet: snippets.get(pk) ?? row.body }] : [];
+      }),
+      next_cursor: positions.length > page.limit && last ? encodeCursor(last) : null,
     };
   }
 

@@ -40,14 +40,12 @@ CREATE TABLE IF NOT EXISTS store_messages (
   UNIQUE (session, id)
 );
 CREATE INDEX IF NOT EXISTS store_messages_by_chat ON store_messages (session, chat_id, timestamp, pk);
-CREATE INDEX IF NOT EXISTS store_messages_by_time ON store_messages (timestamp);
 
 CREATE VIRTUAL TABLE IF NOT EXISTS store_messages_fts USING fts5(
   body,
   content = 'store_messages',
   content_rowid = 'pk',
-  tokenize = 'unicode61 remove_diacritics 2',
-  prefix = '2 3'
+  tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER IF NOT EXISTS store_messages_fts_insert AFTER INSERT ON store_messages BEGIN
