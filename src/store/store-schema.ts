@@ -7,8 +7,10 @@
  * would save nothing (the body must be kept anyway for history) and could not produce snippets.
  * External content is only as exact as its triggers, so the three triggers below are the one place
  * that keeps the index in step: an edit replaces the indexed text, a revoke empties it, a delete drops it.
- * `remove_diacritics 2` folds case and accents ("reuniao" finds "reunião", "ZURICH" finds "Zürich");
- * the 2- and 3-character prefix indexes keep `abc*` queries from scanning the whole vocabulary.
+ * `remove_diacritics 2` folds case and accents ("reuniao" finds "reunião", "ZURICH" finds "Zürich").
+ * No `prefix=` indexes: they cost a third of the ingest rate, and a `word*` query reads one range of
+ * the sorted vocabulary quickly without them. No index on `timestamp` alone either: only the daily
+ * retention sweep would use it, and every insert would pay for it.
  */
 export const STORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS store_chats (
