@@ -42,7 +42,10 @@ export function toFtsQuery(input: unknown): string {
   return terms.join(' ');
 }
 
-/** Where a page ended in the ranking (bm25, then newest, then insertion order). */
+/**
+ * Where a page ended in the ranking (bm25, then newest, then insertion order). bm25 depends on the
+ * whole index, so messages stored between two pages can move the boundary by a few results.
+ */
 export interface SearchPosition {
   rank: number;
   timestamp: number;
