@@ -183,6 +183,14 @@ describe('SqliteMessageStoreRepository', () => {
     expect(store.history('default', OTHER, undefined, 2)).toEqual({ chat: null, messages: [], next_before: null });
   });
 
+  it('knows a chat first seen through a message, a group by its id, and names it from a chat listing', () => {
+    const group = '120363000000000001@g.us';
+    store.upsertMessage('default', message('hello group', { chat_id: group, timestamp: 500 }));
+    expect(store.history('default', group, undefined, 1).chat).toEqual({ id: group, name: '', is_group: true, last_activity: 500 });
+    store.upsertChats('default', [{ id: group, name: 'Team', is_group: true, timestamp: 400 }]);
+    expect(store.history('default', group, undefined, 1).chat).toEqual({ id: group, name: 'Team', is_group: true, last_activity: 500 });
+  });
+
   it('counts, wipes one session and deletes by age', () => {
     store.upsertMessage('default', message('old', { timestamp: 1_000 }));
     store.upsertMessage('default', message('new', { timestamp: 2_000_000_000 }));

@@ -88,7 +88,7 @@ SELECT rowid AS pk, snippet(store_messages_fts, 0, '**', '**', '…', 16) AS sni
 WHERE store_messages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`;
 
 const UPSERT_CHAT_OF_MESSAGE = `
-INSERT INTO store_chats (session, id, last_activity) VALUES (?, ?, ?)
+INSERT INTO store_chats (session, id, is_group, last_activity) VALUES (?, ?, ?, ?)
 ON CONFLICT (session, id) DO UPDATE SET last_activity = max(last_activity, excluded.last_activity)`;
 
 // A message seen again (backfill after an event, an event replayed) refreshes what WhatsApp shows
@@ -101,51 +101,56 @@ ON CONFLICT (session, id) DO UPDATE SET
   body = CASE WHEN revoked THEN body ELSE excluded.body END,
   has_media = excluded.has_media`;
 
+const STATEMENTS = {
+  chatOfMessage: UPSERT_CHAT_OF_MESSAGE,
+  message: UPSERT_MESSAGE,
+  chat: `INSERT INTO store_chats (session, id, name, is_group, last_activity) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (session, id) DO UPDATE SET name = excluded.name, is_group = excluded.is_group,
+    last_activity = max(last_activity, excluded.last_activity)`,
+  ack: `UPDATE store_messages SET ack = @ack
+    WHERE session = @session AND id = @id AND ((@ack >= 0 AND ack < @ack) OR (@ack < 0 AND ack = 0))`,
+  edit: `UPDATE store_messages SET body = ?, edited = 1 WHERE session = ? AND id = ? AND revoked = 0`,
+  revoke: `UPDATE store_messages SET body = '', type = 'revoked', revoked = 1 WHERE session = ? AND id = ? AND revoked = 0`,
+  reactions: `SELECT reactions FROM store_messages WHERE session = ? AND id = ?`,
+  setReactions: `UPDATE store_messages SET reactions = ? WHERE session = ? AND id = ?`,
+  search: SEARCH,
+  page: PAGE,
+  snippets: SNIPPETS,
+  get: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = ? AND m.id = ?`,
+  chatById: `SELECT id, name, is_group, last_activity FROM store_chats WHERE session = ? AND id = ?`,
+  history: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = @session AND m.chat_id = @chatId
+    AND (@timestamp IS NULL OR m.timestamp < @timestamp OR (m.timestamp = @timestamp AND m.pk < @pk))
+    ORDER BY m.timestamp DESC, m.pk DESC LIMIT @limit`,
+  countChats: `SELECT count(*) AS n FROM store_chats WHERE session = ?`,
+  countMessages: `SELECT count(*) AS n FROM store_messages WHERE session = ?`,
+  deleteMessages: `DELETE FROM store_messages WHERE session = ?`,
+  deleteChats: `DELETE FROM store_chats WHERE session = ?`,
+  deleteBackfill: `DELETE FROM store_backfill_chats WHERE session = ?`,
+  deleteOlder: `DELETE FROM store_messages WHERE timestamp < ?`,
+  backfilled: `SELECT chat_id, chat_timestamp FROM store_backfill_chats WHERE session = ?`,
+  markBackfilled: `INSERT INTO store_backfill_chats (session, chat_id, chat_timestamp, messages, finished_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (session, chat_id) DO UPDATE SET chat_timestamp = excluded.chat_timestamp, messages = excluded.messages,
+    finished_at = excluded.finished_at`,
+} as const;
+
 export class SqliteMessageStoreRepository extends MessageStoreRepository {
-  private readonly statements: Record<string, Statement>;
+  private readonly statements: Record<keyof typeof STATEMENTS, Statement>;
   private readonly upsertPage: (session: string, messages: ChatMessage[]) => void;
 
   constructor(private readonly db: Database) {
     super();
-    const sql = {
-      chatOfMessage: UPSERT_CHAT_OF_MESSAGE,
-      message: UPSERT_MESSAGE,
-      chat: `INSERT INTO store_chats (session, id, name, is_group, last_activity) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (session, id) DO UPDATE SET name = excluded.name, is_group = excluded.is_group,
-        last_activity = max(last_activity, excluded.last_activity)`,
-      ack: `UPDATE store_messages SET ack = @ack
-        WHERE session = @session AND id = @id AND ((@ack >= 0 AND ack < @ack) OR (@ack < 0 AND ack = 0))`,
-      edit: `UPDATE store_messages SET body = ?, edited = 1 WHERE session = ? AND id = ? AND revoked = 0`,
-      revoke: `UPDATE store_messages SET body = '', type = 'revoked', revoked = 1 WHERE session = ? AND id = ? AND revoked = 0`,
-      reactions: `SELECT reactions FROM store_messages WHERE session = ? AND id = ?`,
-      setReactions: `UPDATE store_messages SET reactions = ? WHERE session = ? AND id = ?`,
-      search: SEARCH,
-      page: PAGE,
-      snippets: SNIPPETS,
-      get: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = ? AND m.id = ?`,
-      chatById: `SELECT id, name, is_group, last_activity FROM store_chats WHERE session = ? AND id = ?`,
-      history: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = @session AND m.chat_id = @chatId
-        AND (@timestamp IS NULL OR m.timestamp < @timestamp OR (m.timestamp = @timestamp AND m.pk < @pk))
-        ORDER BY m.timestamp DESC, m.pk DESC LIMIT @limit`,
-      countChats: `SELECT count(*) AS n FROM store_chats WHERE session = ?`,
-      countMessages: `SELECT count(*) AS n FROM store_messages WHERE session = ?`,
-      deleteMessages: `DELETE FROM store_messages WHERE session = ?`,
-      deleteChats: `DELETE FROM store_chats WHERE session = ?`,
-      deleteBackfill: `DELETE FROM store_backfill_chats WHERE session = ?`,
-      deleteOlder: `DELETE FROM store_messages WHERE timestamp < ?`,
-      backfilled: `SELECT chat_id, chat_timestamp FROM store_backfill_chats WHERE session = ?`,
-      markBackfilled: `INSERT INTO store_backfill_chats (session, chat_id, chat_timestamp, messages, finished_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (session, chat_id) DO UPDATE SET chat_timestamp = excluded.chat_timestamp, messages = excluded.messages,
-        finished_at = excluded.finished_at`,
-    };
-    this.statements = Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)]));
+    this.statements = Object.fromEntries(Object.entries(STATEMENTS).map(([name, text]) => [name, db.prepare(text)])) as Record<
+      keyof typeof STATEMENTS,
+      Statement
+    >;
     this.upsertPage = db.transaction((session: string, messages: ChatMessage[]) => {
       const newest = new Map<string, number>();
       for (const message of messages) {
         this.insert(session, message);
         newest.set(message.chat_id, Math.max(newest.get(message.chat_id) ?? 0, message.timestamp));
       }
-      for (const [chatId, timestamp] of newest) this.statements.chatOfMessage.run(session, chatId, timestamp);
+      // A chat first seen through a message gets its name from the next chat listing (the backfill).
+      for (const [chatId, timestamp] of newest) this.statements.chatOfMessage.run(session, chatId, chatId.endsWith('@g.us') ? 1 : 0, timestamp);
     });
   }
 
@@ -269,7 +274,7 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
 
   deleteSession(session: string): void {
     this.db.transaction(() => {
-      for (const name of ['deleteMessages', 'deleteChats', 'deleteBackfill']) this.statements[name].run(session);
+      for (const name of ['deleteMessages', 'deleteChats', 'deleteBackfill'] as const) this.statements[name].run(session);
     })();
   }
 
