@@ -1,5 +1,5 @@
 import { AppError } from '../common/app-error.js';
-import { decodeCursor, toFtsQuery } from './search-query.js';
+import { CURSOR_RULE, decodeCursor, toFtsQuery } from './search-query.js';
 
 /** The search inputs' rules as plain functions, for the DTO decorators (REST) and MCP alike. */
 
@@ -51,4 +51,4 @@ export function problemOf(check: () => unknown): string | null {
 
 export const queryProblem = (value: unknown): string | null => problemOf(() => toFtsQuery(value));
 export const cursorProblem = (value: unknown): string | null =>
-  typeof value === 'string' && value.length <= 512 ? problemOf(() => decodeCursor(value)) : problemOf(() => decodeCursor(''));
+  typeof value === 'string' && value.length <= 512 ? problemOf(() => decodeCursor(value)) : CURSOR_RULE;
