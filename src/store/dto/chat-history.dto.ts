@@ -1,0 +1,18 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { IsLimit } from '../../common/validation.js';
+import { limitDoc } from '../../openapi/input-docs.js';
+import { HISTORY_LIMIT, MESSAGE_ID_RULE } from '../search-rules.js';
+import { IsMessageId } from './store-validation.js';
+
+/** `GET /api/chats/{chat_id}/messages`: a page of stored history, older than `before`. */
+export class ChatHistoryDto {
+  @ApiPropertyOptional({ description: `The next_before of the previous page: messages older than this one (else 400 "${MESSAGE_ID_RULE}").` })
+  @IsOptional()
+  @IsMessageId()
+  before?: string;
+
+  @ApiProperty(limitDoc(HISTORY_LIMIT))
+  @IsLimit(HISTORY_LIMIT.max, HISTORY_LIMIT.fallback)
+  limit: number = HISTORY_LIMIT.fallback;
+}
