@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty } from '../../openapi/doc-decorators.js';
 import { IsOptional } from 'class-validator';
 import { IsLimit, IsPhoneNumber } from '../../common/validation.js';
-import { limitDoc, PHONE_NUMBER_DOC } from '../../openapi/input-docs.js';
+import { limitDoc, phoneNumberDoc } from '../../openapi/input-docs.js';
 import type { SearchFilters } from '../message-store.repository.js';
 import { MAX_QUERY_LENGTH, QUERY_RULE } from '../search-query.js';
 import { CHAT_ID_RULE, FROM_ME_RULE, SEARCH_LIMIT, timeRule } from '../search-rules.js';
@@ -25,36 +26,36 @@ export class SearchMessagesDto {
   @IsSearchQuery()
   q!: string;
 
-  @ApiPropertyOptional({ ...PHONE_NUMBER_DOC, description: `Only the private chat with this number. ${PHONE_NUMBER_DOC.description}` })
+  @ApiProperty({ ...phoneNumberDoc('Only the private chat with this number.'), required: false } as ApiPropertyOptions)
   @IsOptional()
   @IsPhoneNumber()
   phone_number?: string;
 
-  @ApiPropertyOptional({ description: `Only this chat (else 400 "${CHAT_ID_RULE}").`, example: '120363000000000000@g.us' })
+  @ApiProperty({ description: `Only this chat (else 400 "${CHAT_ID_RULE}").`, example: '120363000000000000@g.us', required: false })
   @IsOptional()
   @IsChatId()
   chat_id?: string;
 
-  @ApiPropertyOptional({ description: `Only messages sent by this account (true) or by others (false) (else 400 "${FROM_ME_RULE}").`, type: Boolean })
+  @ApiProperty({ description: `Only messages sent by this account (true) or by others (false) (else 400 "${FROM_ME_RULE}").`, type: Boolean, required: false })
   @IsOptional()
   @IsFromMe()
   from_me?: boolean;
 
-  @ApiPropertyOptional(timeDoc('after', 'Only messages sent at or after this time'))
+  @ApiProperty({ ...timeDoc('after', 'Only messages sent at or after this time'), required: false })
   @IsOptional()
   @IsTime('after')
   after?: number;
 
-  @ApiPropertyOptional(timeDoc('before', 'Only messages sent before this time'))
+  @ApiProperty({ ...timeDoc('before', 'Only messages sent before this time'), required: false })
   @IsOptional()
   @IsTime('before')
   before?: number;
 
-  @ApiProperty(limitDoc(SEARCH_LIMIT))
+  @ApiProperty(limitDoc(SEARCH_LIMIT, 'messages'))
   @IsLimit(SEARCH_LIMIT.max, SEARCH_LIMIT.fallback)
   limit: number = SEARCH_LIMIT.fallback;
 
-  @ApiPropertyOptional({ description: 'The next_cursor of the previous page.' })
+  @ApiProperty({ description: 'The next_cursor of the previous page.', required: false })
   @IsOptional()
   @IsSearchCursor()
   cursor?: string;
