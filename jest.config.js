@@ -5,6 +5,8 @@ const base = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Servers and Chrome start slowly on a loaded 2-core machine; every wait inside a test has its own, shorter limit.
+  testTimeout: 30_000,
 };
 
 export default {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import QRCode from 'qrcode';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimits } from '../limits/rate-limits.js';
 import { keyMatches, QR_COOKIE, QR_COOKIE_MAX_AGE_S, qrCookieValue } from '../security/api-key.js';
@@ -24,7 +23,8 @@ export class QrService {
 
   async qr(): Promise<QrAnswer> {
     const qr = this.whatsapp.session().qr;
-    const dataUrl = qr ? await QRCode.toDataURL(qr, { type: 'image/png', width: 360, margin: 2 }) : null;
+    // Loaded on the first QR drawn: an idle server, or one linked long ago, never needs it.
+    const dataUrl = qr ? await (await import('qrcode')).default.toDataURL(qr, { type: 'image/png', width: 360, margin: 2 }) : null;
     return { has_qr: qr !== null, qr, data_url: dataUrl };
   }
 
