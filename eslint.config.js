@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', '.wwebjs_auth/', '.wwebjs_cache/'] },
+  { ignores: ['dist/', 'coverage/', '.wwebjs_auth/', '.wwebjs_cache/', '.whatsapp-data/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
@@ -38,7 +38,7 @@ export default defineConfig(
   },
   {
     // Runs inside Chrome, not Node.
-    files: ['test/simulator/page/**/*.js'],
+    files: ['src/sandbox/simulator/page/**/*.js', 'src/sandbox/page/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
   {
