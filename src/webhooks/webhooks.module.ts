@@ -1,4 +1,5 @@
-import { Inject, Injectable, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { describeError } from '../common/describe-error.js';
 import type { Subscription } from 'rxjs';
 import { AppConfig } from '../config/app-config.js';
 import { EventsModule } from '../events/events.module.js';
@@ -27,7 +28,14 @@ class WebhooksLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
 
   onApplicationBootstrap(): void {
     this.webhooks.start();
-    this.subscription = this.events.stored$.subscribe((event) => this.webhooks.publish(event));
+    this.subscription = this.events.stored$.subscribe((event) => {
+      // A throw here would reach rxjs, which rethrows it outside any handler and ends the process.
+      try {
+        this.webhooks.publish(event);
+      } catch (error) {
+        new Logger('Webhooks').error(`Could not queue event ${event.id} (${event.type}) for the webhooks: ${describeError(error)}`);
+      }
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
