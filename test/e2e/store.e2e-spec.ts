@@ -76,6 +76,24 @@ describe('backfill after ready', () => {
     expect(metrics.text).toMatch(/^store_backfill_progress 1$/m);
   });
 
+  it('stops when the session leaves ready and resumes after the next ready', async () => {
+    // No automatic restart: the session stays disconnected until started again.
+    await boot({ WHATSAPP_RESTART_MIN_MS: '600000', WHATSAPP_RESTART_MAX_MS: '600000' });
+    t.fake.chats = Array.from({ length: 6 }, (_, i) => fakeChat(`55119000000${i}@c.us`, 1_700_000_900 - i));
+    for (const chat of t.fake.chats) t.fake.messages.set(chat.id, [fakeMessage(chat.id, 1)]);
+    await t.pair();
+    await until('a first chat copied', storeStatus, (store) => store.messages > 0);
+    t.fake.startMode = 'saved';
+    t.fake.current.emit('disconnected', 'BROWSER_CLOSED');
+    const stopped = await until('the backfill to stop', storeStatus, (store) => store.backfill === 'idle');
+    expect(stopped.progress).toBeLessThan(1);
+    await t.reached('disconnected');
+    await http.post('/api/auth/start').expect(200);
+    await t.reached('ready');
+    const done = await until('the backfill to finish after the restart', storeStatus, (store) => store.backfill === 'done');
+    expect(done).toEqual({ chats: 6, messages: 6, backfill: 'done', progress: 1 });
+  }, 15_000);
+
   it('WHATSAPP_BACKFILL_MESSAGES=0 copies nothing and stays idle', async () => {
     await boot({ WHATSAPP_BACKFILL_MESSAGES: '0' });
     seedAccount(t.fake);
