@@ -67,4 +67,14 @@ describe('StoreLifecycle', () => {
     expect(on.hook.read('default')).toEqual({ chats: 1, messages: 1, backfill: 'idle', progress: 0 });
     expect(lifecycle({ WHATSAPP_STORE: 'off' }).hook.read('default')).toBeNull();
   });
+
+  it('reuses the counts for a second, and forgets them when the account is unlinked', async () => {
+    const { store, hook, life } = lifecycle({});
+    store.upsertMessage(...message('one', 1));
+    expect(hook.read('default')?.messages).toBe(1);
+    store.upsertMessage(...message('two', 1));
+    expect(hook.read('default')?.messages).toBe(1);
+    await life.onUnlinked({ session: 'default', at: new Date(), reason: 'unlinked' });
+    expect(hook.read('default')).toEqual({ chats: 0, messages: 0, backfill: 'idle', progress: 0 });
+  });
 });

@@ -4,11 +4,16 @@ import { AppConfig } from '../config/app-config.js';
 import { StoreStatusHook } from '../whatsapp/store-status.hook.js';
 import { WhatsAppTopic, type WhatsAppEventPayloads } from '../whatsapp/whatsapp-events.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
-import { MessageStoreRepository } from './message-store.repository.js';
-import { type BackfillSettings, StoreBackfill } from './store-backfill.js';
+import { MessageStoreRepository, type StoreCounts } from './message-store.repository.js';
+import { type BackfillSettings, StoreBackfill, type StoreStatus } from './store-backfill.js';
 import { WhatsAppHistorySource } from './whatsapp-history.source.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * Counting a session's messages scans its rows (about 45 ms for a million here), and the status is
+ * read often (polled by agents, published on every state change): the counts are reused this long.
+ */
+const COUNTS_TTL_MS = 1_000;
 
 /** Pace and clock of the backfill; tests bind one that does not pause. */
 export class BackfillPace {
@@ -25,6 +30,7 @@ export class BackfillPace {
 export class StoreLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Store');
   private readonly backfills = new Map<string, StoreBackfill>();
+  private readonly counted = new Map<string, { at: number; counts: StoreCounts }>();
   private retention: NodeJS.Timeout | null = null;
 
   constructor(
@@ -34,7 +40,18 @@ export class StoreLifecycle implements OnApplicationBootstrap, BeforeApplication
     private readonly pace: BackfillPace,
     statusHook: StoreStatusHook,
   ) {
-    if (this.on) statusHook.provide((session) => this.backfill(session).status());
+    if (this.on) statusHook.provide((session) => this.status(session));
+  }
+
+  /** The status's `store` part: the backfill's progress now, the counts of at most a second ago. */
+  status(session: string): StoreStatus {
+    const now = Date.now();
+    let cached = this.counted.get(session);
+    if (!cached || now - cached.at >= COUNTS_TTL_MS) {
+      cached = { at: now, counts: this.store.counts(session) };
+      this.counted.set(session, cached);
+    }
+    return { ...cached.counts, ...this.backfill(session).passState() };
   }
 
   private get on(): boolean {
@@ -66,6 +83,7 @@ export class StoreLifecycle implements OnApplicationBootstrap, BeforeApplication
     await this.backfills.get(session)?.stop();
     this.store.deleteSession(session);
     this.backfills.delete(session);
+    this.counted.delete(session);
     this.logger.log(`Deleted the stored messages of session ${session} (${reason})`);
   }
 

@@ -38,7 +38,7 @@ export class StoreModule {
   /** The gauges show the default session, as the other WhatsApp gauges do. */
   constructor(metrics: MetricsService, lifecycle: StoreLifecycle, config: AppConfig) {
     if (config.store === 'off') return;
-    const status = () => lifecycle.backfill(DEFAULT_SESSION).status();
+    const status = () => lifecycle.status(DEFAULT_SESSION);
     metrics.gauge('store_messages', 'Messages in the message store.', () => status().messages);
     metrics.gauge('store_chats', 'Chats in the message store.', () => status().chats);
     metrics.gauge('store_backfill_progress', 'Share of the current or last backfill pass done (0 to 1).', () => status().progress);
