@@ -12,6 +12,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { QrModule } from './qr/qr.module.js';
+import { StoreModule } from './store/store.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
@@ -28,6 +29,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     IdempotencyModule,
     MessagingModule,
     OutboxModule,
+    StoreModule,
     QrModule,
     McpModule,
   ],

@@ -41,6 +41,7 @@ export function statusObject(state: ClientStatus['state']): ClientStatus {
     since: '2026-01-01T00:00:00.000Z',
     restarts: 0,
     next_restart_at: null,
+    store: null,
   };
 }
 

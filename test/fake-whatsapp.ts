@@ -1,3 +1,4 @@
+import { StoreStatusHook } from '../src/whatsapp/store-status.hook.js';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -236,7 +237,7 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
 
 /** A session on the fake port, built as DI builds it; the clock and the bus can be given. */
 export function fakeSession(config: AppConfig, fake: FakeWhatsApp, parts: { clock?: Clock; bus?: EventEmitter2 } = {}): WhatsAppSession {
-  return new WhatsAppSessionFactory(config, fake, parts.clock ?? new SystemClock(), parts.bus ?? new EventEmitter2()).create('default');
+  return new WhatsAppSessionFactory(config, fake, parts.clock ?? new SystemClock(), parts.bus ?? new EventEmitter2(), new StoreStatusHook()).create('default');
 }
 
 /** Waits for `session` to be in `state`; throws, naming the state it saw, after `timeoutMs`. */

@@ -22,6 +22,7 @@ export const STATUS_EXAMPLE = {
   since: SINCE,
   restarts: 0,
   next_restart_at: null,
+  store: { chats: 12, messages: 840, backfill: 'done', progress: 1 },
 } as const;
 
 export const ClientStateShape = answer('ClientState', documented(z.enum(CLIENT_STATES), undefined, 'ready'));
@@ -35,6 +36,18 @@ export const AccountShape = answer(
       platform: documented(z.string(), undefined, 'android'),
     })
     .describe('The linked account (filled once ready).'),
+);
+
+export const StoreStatusShape = answer(
+  'StoreStatus',
+  z
+    .object({
+      chats: documented(z.int().min(0), 'Chats stored', 12),
+      messages: documented(z.int().min(0), 'Messages stored', 840),
+      backfill: documented(z.enum(['idle', 'running', 'done']), 'The copy of recent history after `ready`', 'done'),
+      progress: documented(z.number().min(0).max(1), 'Share of the current or last backfill pass done (0 to 1)', 1),
+    })
+    .describe('The message store of this account; null when WHATSAPP_STORE=off.'),
 );
 
 export const ClientStatusShape = answer(
@@ -54,6 +67,7 @@ export const ClientStatusShape = answer(
       since: documented(isoTime(), 'When the current state began (ISO 8601)', SINCE),
       restarts: documented(z.int().min(0), 'Automatic restarts since the server started', 0),
       next_restart_at: documented(isoTime().nullable(), 'When the next automatic restart is due (ISO 8601)', null),
+      store: StoreStatusShape.nullable(),
     })
     .describe('The status object: where the linked-device client is.'),
 );

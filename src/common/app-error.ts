@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'not_found'
   | 'not_on_whatsapp'
   | 'chat_not_found'
+  | 'message_not_found'
+  | 'store_disabled'
   | 'not_ready'
   | 'start_failed'
   | 'whatsapp_error'

@@ -53,6 +53,8 @@ function tidy(node: JsonSchema, dialect: 'mcp' | 'openapi'): JsonSchema {
   const out: JsonSchema = { ...rest };
   if (out.maximum === Number.MAX_SAFE_INTEGER) delete out.maximum;
   if (out.minimum === Number.MIN_SAFE_INTEGER) delete out.minimum;
+  // A record's keys: JSON object keys are strings anyway, and OpenAPI 3.0 has no propertyNames.
+  if ((out.propertyNames as JsonSchema | undefined)?.type === 'string') delete out.propertyNames;
   if (dialect === 'mcp') delete out.example;
   if (out.properties) {
     out.properties = Object.fromEntries(

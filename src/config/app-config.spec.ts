@@ -20,6 +20,15 @@ describe('loadAppConfig', () => {
     });
   });
 
+  it('keeps messages by default: store on, 100 per chat backfilled, no retention limit', () => {
+    expect(loadAppConfig({})).toMatchObject({ store: 'sqlite', backfillMessages: 100, storeRetentionDays: 0 });
+    expect(loadAppConfig({ WHATSAPP_STORE: 'off', WHATSAPP_BACKFILL_MESSAGES: '0', WHATSAPP_STORE_RETENTION_DAYS: '30' })).toMatchObject({
+      store: 'off',
+      backfillMessages: 0,
+      storeRetentionDays: 30,
+    });
+  });
+
   it('reports a configured Chrome path as given, even when missing', () => {
     expect(loadAppConfig({ WHATSAPP_CHROME_EXECUTABLE: '/opt/none/chrome' })).toMatchObject({
       chromeExecutable: '/opt/none/chrome',
@@ -39,6 +48,9 @@ describe('loadAppConfig', () => {
     [{ WHATSAPP_HEADLESS: 'maybe' }, 'WHATSAPP_HEADLESS must be true or false (got "maybe")'],
     [{ WHATSAPP_AUTO_START: 'sometimes' }, 'WHATSAPP_AUTO_START must be one of auto, always, never (got "sometimes")'],
     [{ WHATSAPP_START_TIMEOUT_MS: '0' }, 'WHATSAPP_START_TIMEOUT_MS must be an integer from 1'],
+    [{ WHATSAPP_STORE: 'postgres' }, 'WHATSAPP_STORE must be one of sqlite, off (got "postgres")'],
+    [{ WHATSAPP_BACKFILL_MESSAGES: '-1' }, 'WHATSAPP_BACKFILL_MESSAGES must be an integer from 0'],
+    [{ WHATSAPP_STORE_RETENTION_DAYS: 'forever' }, 'WHATSAPP_STORE_RETENTION_DAYS must be an integer from 0'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(`Invalid configuration: ${message}`);

@@ -176,3 +176,17 @@ export function readWebhooks(env: Env) {
     webhookTimeoutMs: integer(env, 'WHATSAPP_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
   };
 }
+
+export const STORE_MODES = ['sqlite', 'off'] as const;
+
+/** The message store (src/store) and its background backfill. */
+export function readStore(env: Env) {
+  return {
+    /** `off` stores no message at all: search and stored history answer 409 `store_disabled`. */
+    store: oneOf(env, 'WHATSAPP_STORE', STORE_MODES, 'sqlite'),
+    /** Messages fetched per chat by the backfill after `ready`; 0 turns the backfill off. */
+    backfillMessages: integer(env, 'WHATSAPP_BACKFILL_MESSAGES', 100, 0, 10_000),
+    /** Stored messages older than this many days are deleted (at boot, then daily); 0 keeps them forever. */
+    storeRetentionDays: integer(env, 'WHATSAPP_STORE_RETENTION_DAYS', 0, 0, 36_500),
+  };
+}

@@ -23,6 +23,14 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
   not_found: { summary: 'Unknown route', message: 'Cannot GET /nope' },
   not_on_whatsapp: { summary: 'The number has no WhatsApp; nothing was sent', message: '15551234567 is not on WhatsApp; nothing was sent.' },
   chat_not_found: { summary: 'There is no chat with that number', message: 'There is no chat with 15551234567.' },
+  message_not_found: {
+    summary: 'The store holds no message with that id',
+    message: 'No stored message has the id true_15551234567@c.us_3EB0C767D26A1B2C3D4E.',
+  },
+  store_disabled: {
+    summary: 'The message store is off (WHATSAPP_STORE=off)',
+    message: 'The message store is off (WHATSAPP_STORE=off): nothing is stored to search or read. Set WHATSAPP_STORE=sqlite to keep messages.',
+  },
   not_ready: {
     summary: 'The client is not ready and cannot become ready by itself',
     message: NOT_READY_EXAMPLE,

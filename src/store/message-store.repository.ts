@@ -90,6 +90,8 @@ export abstract class MessageStoreRepository {
   /** Up to `limit` messages of a chat older than the message `before` (the newest when absent). */
   abstract history(session: string, chatId: string, before: string | undefined, limit: number): HistoryResult;
   abstract get(session: string, messageId: string): StoredMessage | null;
+  /** Up to `count` messages of the same chat just before and just after a message, oldest first. */
+  abstract around(session: string, messageId: string, count: number): { before: StoredMessage[]; after: StoredMessage[] };
   abstract counts(session: string): StoreCounts;
   /** Wipes everything stored for a session (logout, session deleted). */
   abstract deleteSession(session: string): void;

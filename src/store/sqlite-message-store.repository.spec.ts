@@ -4,7 +4,7 @@ import type { ChatMessage } from '../whatsapp/whatsapp-client.port.js';
 import type { SearchFilters } from './message-store.repository.js';
 import { QUERY_NO_WORDS_RULE } from './search-query.js';
 import { BEFORE_RULE, SqliteMessageStoreRepository } from './sqlite-message-store.repository.js';
-import { STORE_SCHEMA } from './store-schema.js';
+import { migrate } from '../database/migrations.js';
 
 const CHAT = '5511999990000@c.us';
 const OTHER = '4915112345678@c.us';
@@ -29,7 +29,7 @@ function message(body: string, fields: Partial<ChatMessage> = {}): ChatMessage {
 
 function openStore(): { db: Database.Database; store: SqliteMessageStoreRepository } {
   const db = new Database(':memory:');
-  db.exec(STORE_SCHEMA);
+  migrate(db);
   return { db, store: new SqliteMessageStoreRepository(db) };
 }
 

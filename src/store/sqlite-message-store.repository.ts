@@ -12,6 +12,7 @@ import {
   type StoredChat,
   type StoredMessage,
 } from './message-store.repository.js';
+import { STATEMENTS } from './sqlite-message-store.statements.js';
 import { decodeCursor, encodeCursor, type SearchPosition, toFtsQuery } from './search-query.js';
 
 /** Acks as ordered numbers, so "never backwards" is a comparison in SQL; `error` only replaces `pending`. */
@@ -39,8 +40,6 @@ interface MessageRow {
   reactions: string;
 }
 
-const COLUMNS = 'm.pk, m.id, m.chat_id, m.from_id, m.to_id, m.author, m.from_me, m.type, m.body, m.timestamp, m.has_media, m.ack, m.edited, m.revoked, m.reactions';
-
 function toMessage(row: MessageRow): StoredMessage {
   return {
     id: row.id,
@@ -59,79 +58,6 @@ function toMessage(row: MessageRow): StoredMessage {
     reactions: JSON.parse(row.reactions) as Record<string, string>,
   };
 }
-
-// bm25() is negative, more negative = more relevant: ascending order puts the best first. Only the
-// ranking runs over every match, with the narrowest rows to sort; the page's messages, chat names
-// and snippets are read afterwards for those few rows (made in this query, SQLite would build a
-// snippet for every match before sorting).
-const SEARCH = `
-SELECT hit.rank, m.timestamp, m.pk
-FROM (SELECT rowid, bm25(store_messages_fts) AS rank FROM store_messages_fts WHERE store_messages_fts MATCH @query) hit
-JOIN store_messages m ON m.pk = hit.rowid
-WHERE m.session = @session AND m.revoked = 0
-  AND (@chatId IS NULL OR m.chat_id = @chatId)
-  AND (@fromMe IS NULL OR m.from_me = @fromMe)
-  AND (@after IS NULL OR m.timestamp >= @after)
-  AND (@before IS NULL OR m.timestamp < @before)
-  AND (@rank IS NULL OR hit.rank > @rank OR (hit.rank = @rank AND (m.timestamp < @timestamp OR (m.timestamp = @timestamp AND m.pk < @pk))))
-ORDER BY hit.rank, m.timestamp DESC, m.pk DESC
-LIMIT @limit`;
-
-const PAGE = `
-SELECT ${COLUMNS}, coalesce(c.name, '') AS chat_name FROM store_messages m
-LEFT JOIN store_chats c ON c.session = m.session AND c.id = m.chat_id
-WHERE m.pk IN (SELECT value FROM json_each(?))`;
-
-// Matched words are wrapped in ** (Markdown bold: plain enough for REST clients, read as emphasis by agents).
-const SNIPPETS = `
-SELECT rowid AS pk, snippet(store_messages_fts, 0, '**', '**', '…', 16) AS snippet FROM store_messages_fts
-WHERE store_messages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`;
-
-const UPSERT_CHAT_OF_MESSAGE = `
-INSERT INTO store_chats (session, id, is_group, last_activity) VALUES (?, ?, ?, ?)
-ON CONFLICT (session, id) DO UPDATE SET last_activity = max(last_activity, excluded.last_activity)`;
-
-// A message seen again (backfill after an event, an event replayed) refreshes what WhatsApp shows
-// now, but never brings back the text of a revoked message nor resets ack, edit or reactions.
-const UPSERT_MESSAGE = `
-INSERT INTO store_messages (session, id, chat_id, from_id, to_id, author, from_me, type, body, timestamp, has_media, ack)
-VALUES (@session, @id, @chat_id, @from, @to, @author, @from_me, @type, @body, @timestamp, @has_media, @ack)
-ON CONFLICT (session, id) DO UPDATE SET
-  type = CASE WHEN revoked THEN type ELSE excluded.type END,
-  body = CASE WHEN revoked THEN body ELSE excluded.body END,
-  has_media = excluded.has_media`;
-
-const STATEMENTS = {
-  chatOfMessage: UPSERT_CHAT_OF_MESSAGE,
-  message: UPSERT_MESSAGE,
-  chat: `INSERT INTO store_chats (session, id, name, is_group, last_activity) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (session, id) DO UPDATE SET name = excluded.name, is_group = excluded.is_group,
-    last_activity = max(last_activity, excluded.last_activity)`,
-  ack: `UPDATE store_messages SET ack = @ack
-    WHERE session = @session AND id = @id AND ((@ack >= 0 AND ack < @ack) OR (@ack < 0 AND ack = 0))`,
-  edit: `UPDATE store_messages SET body = ?, edited = 1 WHERE session = ? AND id = ? AND revoked = 0`,
-  revoke: `UPDATE store_messages SET body = '', type = 'revoked', revoked = 1 WHERE session = ? AND id = ? AND revoked = 0`,
-  reactions: `SELECT reactions FROM store_messages WHERE session = ? AND id = ?`,
-  setReactions: `UPDATE store_messages SET reactions = ? WHERE session = ? AND id = ?`,
-  search: SEARCH,
-  page: PAGE,
-  snippets: SNIPPETS,
-  get: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = ? AND m.id = ?`,
-  chatById: `SELECT id, name, is_group, last_activity FROM store_chats WHERE session = ? AND id = ?`,
-  history: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = @session AND m.chat_id = @chatId
-    AND (@timestamp IS NULL OR m.timestamp < @timestamp OR (m.timestamp = @timestamp AND m.pk < @pk))
-    ORDER BY m.timestamp DESC, m.pk DESC LIMIT @limit`,
-  countChats: `SELECT count(*) AS n FROM store_chats WHERE session = ?`,
-  countMessages: `SELECT count(*) AS n FROM store_messages WHERE session = ?`,
-  deleteMessages: `DELETE FROM store_messages WHERE session = ?`,
-  deleteChats: `DELETE FROM store_chats WHERE session = ?`,
-  deleteBackfill: `DELETE FROM store_backfill_chats WHERE session = ?`,
-  deleteOlder: `DELETE FROM store_messages WHERE timestamp < ?`,
-  backfilled: `SELECT chat_id, chat_timestamp FROM store_backfill_chats WHERE session = ?`,
-  markBackfilled: `INSERT INTO store_backfill_chats (session, chat_id, chat_timestamp, messages, finished_at) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (session, chat_id) DO UPDATE SET chat_timestamp = excluded.chat_timestamp, messages = excluded.messages,
-    finished_at = excluded.finished_at`,
-} as const;
 
 export class SqliteMessageStoreRepository extends MessageStoreRepository {
   private readonly statements: Record<keyof typeof STATEMENTS, Statement>;
@@ -265,6 +191,16 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
   get(session: string, messageId: string): StoredMessage | null {
     const row = this.statements.get.get(session, messageId) as MessageRow | undefined;
     return row ? toMessage(row) : null;
+  }
+
+  around(session: string, messageId: string, count: number): { before: StoredMessage[]; after: StoredMessage[] } {
+    const row = this.statements.get.get(session, messageId) as MessageRow | undefined;
+    if (!row || count <= 0) return { before: [], after: [] };
+    const at = { session, chatId: row.chat_id, timestamp: row.timestamp, pk: row.pk, limit: count };
+    return {
+      before: (this.statements.history.all(at) as MessageRow[]).map(toMessage).reverse(),
+      after: (this.statements.after.all(at) as MessageRow[]).map(toMessage),
+    };
   }
 
   counts(session: string): StoreCounts {

@@ -4,7 +4,7 @@ import type { MessageSummary } from '../whatsapp/whatsapp-client.port.js';
 import type { ChatInfo } from './message-store.repository.js';
 import { SqliteMessageStoreRepository } from './sqlite-message-store.repository.js';
 import { type HistorySource, StoreBackfill, type BackfillSettings } from './store-backfill.js';
-import { STORE_SCHEMA } from './store-schema.js';
+import { migrate } from '../database/migrations.js';
 
 const chatId = (index: number): string => `5511900000${String(index).padStart(3, '0')}@c.us`;
 
@@ -76,7 +76,7 @@ describe('StoreBackfill', () => {
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
   beforeEach(() => {
     db = new Database(':memory:');
-    db.exec(STORE_SCHEMA);
+    migrate(db);
     store = new SqliteMessageStoreRepository(db);
     pauses.length = 0;
   });

@@ -74,8 +74,12 @@ export class StoreBackfill {
   }
 
   status(): StoreStatus {
-    const progress = this.state === 'done' ? 1 : this.planned === 0 ? 0 : this.finished / this.planned;
-    return { ...this.store.counts(this.settings.session), backfill: this.state, progress };
+    return { ...this.store.counts(this.settings.session), ...this.passState() };
+  }
+
+  /** The status without the counts (which cost a scan of the session's rows). */
+  passState(): Pick<StoreStatus, 'backfill' | 'progress'> {
+    return { backfill: this.state, progress: this.state === 'done' ? 1 : this.planned === 0 ? 0 : this.finished / this.planned };
   }
 
   private async pass(): Promise<BackfillState> {

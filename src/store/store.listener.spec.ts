@@ -5,7 +5,7 @@ import type { ChatMessage } from '../whatsapp/whatsapp-client.port.js';
 import { WhatsAppTopic, type WhatsAppEventPayloads, type WhatsAppTopicName } from '../whatsapp/whatsapp-events.js';
 import { MessageStoreRepository } from './message-store.repository.js';
 import { SqliteMessageStoreRepository } from './sqlite-message-store.repository.js';
-import { STORE_SCHEMA } from './store-schema.js';
+import { migrate } from '../database/migrations.js';
 import { StoreListener } from './store.listener.js';
 
 const CHAT = '351912345678@c.us';
@@ -36,7 +36,7 @@ describe('StoreListener', () => {
 
   beforeEach(async () => {
     db = new Database(':memory:');
-    db.exec(STORE_SCHEMA);
+    migrate(db);
     moduleRef = await Test.createTestingModule({
       imports: [EventEmitterModule.forRoot()],
       providers: [StoreListener, { provide: MessageStoreRepository, useValue: new SqliteMessageStoreRepository(db) }],

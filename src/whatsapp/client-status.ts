@@ -4,6 +4,15 @@ import type { AccountInfo } from './whatsapp-client.port.js';
 export const CLIENT_STATES = ['stopped', 'starting', 'qr', 'authenticated', 'ready', 'auth_failure', 'disconnected'] as const;
 export type ClientState = (typeof CLIENT_STATES)[number];
 
+/** The message store of a session, in its status (filled by the store module through StoreStatusHook). */
+export interface StoreStatus {
+  chats: number;
+  messages: number;
+  backfill: 'idle' | 'running' | 'done';
+  /** The share (0 to 1) of the current or last backfill pass done. */
+  progress: number;
+}
+
 /** The contract's status object (GET /api/status, and inside other answers). */
 export interface ClientStatus {
   state: ClientState;
@@ -23,6 +32,8 @@ export interface ClientStatus {
   restarts: number;
   /** When the next automatic restart is due (ISO 8601), or null. */
   next_restart_at: string | null;
+  /** The message store; null when it is off (WHATSAPP_STORE=off). */
+  store: StoreStatus | null;
 }
 
 /** The status object of a session: its state and snapshot, the settings it runs with, its recovery. */
@@ -30,6 +41,7 @@ export function describeStatus(
   machine: { state: ClientState; since: number; snapshot: { qr: string | null; account: AccountInfo | null; lastError: string | null } },
   config: { authDir: string; chromeExecutable: string | null; headless: boolean },
   recovery: { linked: boolean; restarts: number; nextRestartAt: number | null },
+  store: StoreStatus | null = null,
 ): ClientStatus {
   const { state, snapshot } = machine;
   return {
@@ -46,5 +58,6 @@ export function describeStatus(
     since: new Date(machine.since).toISOString(),
     restarts: recovery.restarts,
     next_restart_at: recovery.nextRestartAt === null ? null : new Date(recovery.nextRestartAt).toISOString(),
+    store,
   };
 }

@@ -10,7 +10,7 @@ import type { SessionRecovery } from './session-recovery.js';
 import type { SessionStateMachine, Snapshot } from './session-state.js';
 import { printQrToTerminal } from './terminal-qr.js';
 import type { WhatsAppClient } from './whatsapp-client.port.js';
-import type { WhatsAppTopicName } from './whatsapp-events.js';
+import { WhatsAppTopic, type WhatsAppTopicName } from './whatsapp-events.js';
 import type { SessionDeps } from './whatsapp-session.js';
 
 /**
@@ -136,6 +136,7 @@ export class ClientRunner {
     // and before the folder can be deleted (a poller would see `stopped` with session_saved true).
     this.parts.profile.unmarkLinked();
     this.detach('stopped', { qr: null, account: null, lastError: `Logged out: ${description}. Pair again to use WhatsApp.` });
+    this.parts.publish(WhatsAppTopic.unlinked, { reason: 'unlinked' });
     await this.serial(async () => {
       await this.closeClient(client);
       await this.parts.profile.remove();

@@ -19,6 +19,11 @@ export const WhatsAppTopic = {
   revoked: 'whatsapp.message.revoked',
   edited: 'whatsapp.message.edited',
   reaction: 'whatsapp.message.reaction',
+  /**
+   * The account is gone from this server: logged out here, or the device was removed on the phone.
+   * Unlike a `stopped` status (also a shutdown), this is when the account's stored data is deleted.
+   */
+  unlinked: 'whatsapp.session.unlinked',
 } as const;
 export type WhatsAppTopicName = (typeof WhatsAppTopic)[keyof typeof WhatsAppTopic];
 
@@ -37,4 +42,5 @@ export interface WhatsAppEventPayloads {
   'whatsapp.message.revoked': Base & MessageRevoke;
   'whatsapp.message.edited': Base & MessageEdit;
   'whatsapp.message.reaction': Base & MessageReaction;
+  'whatsapp.session.unlinked': Base & { reason: 'logout' | 'unlinked' };
 }

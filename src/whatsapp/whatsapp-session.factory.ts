@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from './clock.js';
+import { StoreStatusHook } from './store-status.hook.js';
 import { WhatsAppClientFactory } from './whatsapp-client.port.js';
 import { WhatsAppSession } from './whatsapp-session.js';
 
@@ -13,9 +14,10 @@ export class WhatsAppSessionFactory {
     private readonly clients: WhatsAppClientFactory,
     private readonly clock: Clock,
     private readonly bus: EventEmitter2,
+    private readonly storeStatus: StoreStatusHook,
   ) {}
 
   create(id: string): WhatsAppSession {
-    return new WhatsAppSession(id, { config: this.config, clients: this.clients, clock: this.clock, bus: this.bus });
+    return new WhatsAppSession(id, { config: this.config, clients: this.clients, clock: this.clock, bus: this.bus, storeStatus: this.storeStatus });
   }
 }

@@ -10,6 +10,7 @@ import { callSurvivingCrash, revokeDevice } from './session-calls.js';
 import { SessionProfile } from './session-profile.js';
 import { LOADING, SessionRecovery } from './session-recovery.js';
 import { ClientRunner } from './session-runner.js';
+import type { StoreStatusHook } from './store-status.hook.js';
 import { SessionStateMachine, type StateChange } from './session-state.js';
 import { type WhatsAppClient, type WhatsAppClientFactory } from './whatsapp-client.port.js';
 import { WhatsAppTopic, type WhatsAppTopicName } from './whatsapp-events.js';
@@ -23,6 +24,8 @@ export interface SessionDeps {
   clients: WhatsAppClientFactory;
   clock: Clock;
   bus: EventEmitter2;
+  /** The status's `store` part; absent in tests of the session alone (then null). */
+  storeStatus?: StoreStatusHook;
 }
 
 /**
@@ -81,7 +84,7 @@ export class WhatsAppSession {
       linked: this.isLinked(),
       restarts: this.recovery.restarts,
       nextRestartAt: this.recovery.nextRestartAt,
-    });
+    }, this.deps.storeStatus?.read(this.id) ?? null);
   }
 
   /**
@@ -158,6 +161,7 @@ export class WhatsAppSession {
       if (client) await this.runner.closeClient(client);
       await this.profile.remove();
       this.recovery.recovered();
+      this.publish(WhatsAppTopic.unlinked, { reason: 'logout' });
       return revoked;
     });
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from './clock.js';
+import { StoreStatusHook } from './store-status.hook.js';
 import { WhatsAppClientFactory } from './whatsapp-client.port.js';
 import { WhatsAppSessionFactory } from './whatsapp-session.factory.js';
 import { WhatsAppService } from './whatsapp.service.js';
@@ -10,9 +11,10 @@ import { WwebjsClientFactory } from './wwebjs.adapter.js';
   providers: [
     WhatsAppService,
     WhatsAppSessionFactory,
+    StoreStatusHook,
     { provide: Clock, useClass: SystemClock },
     { provide: WhatsAppClientFactory, useClass: WwebjsClientFactory },
   ],
-  exports: [WhatsAppService],
+  exports: [WhatsAppService, StoreStatusHook],
 })
 export class WhatsAppModule {}

@@ -1,3 +1,4 @@
+import { StoreStatusHook } from './store-status.hook.js';
 import { Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { FakeWhatsApp } from '../../test/fake-whatsapp.js';
@@ -11,7 +12,7 @@ Logger.overrideLogger(false);
 
 function service(): WhatsAppService {
   const config = loadAppConfig({ WHATSAPP_AUTH_DIR: tempDir('wa-service-'), WHATSAPP_TERMINAL_QR: 'false' });
-  return new WhatsAppService(new WhatsAppSessionFactory(config, new FakeWhatsApp(), new SystemClock(), new EventEmitter2()));
+  return new WhatsAppService(new WhatsAppSessionFactory(config, new FakeWhatsApp(), new SystemClock(), new EventEmitter2(), new StoreStatusHook()));
 }
 
 describe('WhatsAppService: looking up and creating are separate', () => {

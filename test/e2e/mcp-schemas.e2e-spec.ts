@@ -4,6 +4,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import request from 'supertest';
 import { validateInput } from '../../src/common/validation.js';
 import { ListChatsDto } from '../../src/messaging/dto/list-chats.dto.js';
+import { SearchToolDto } from '../../src/store/dto/search-tool.dto.js';
 import { connectClient, type McpTestApp, startMcpApp } from '../mcp-harness.js';
 
 /*
@@ -25,6 +26,7 @@ const ROUTES: Record<string, string> = {
   whatsapp_list_chats: 'GET /api/chats',
   whatsapp_read_messages: 'POST /api/messages',
   whatsapp_logout: 'POST /api/logout',
+  whatsapp_search_messages: 'GET /api/search',
 };
 
 /** Why the schema and the server may disagree, by contract (API.md: "these names and inputs, no other properties"). */
@@ -85,6 +87,14 @@ const TABLE: Row[] = [
   row('whatsapp_read_messages', { phone_number: PHONE, limit: -3 }, 'refuses'),
   row('whatsapp_read_messages', { limit: 5 }, 'refuses'),
   row('whatsapp_read_messages', { phone_number: 'no digits' }, 'refuses', 'accepts', 'serverRule'),
+  row('whatsapp_search_messages', { query: 'invoice' }, 'accepts'),
+  row('whatsapp_search_messages', { query: 'invoice', phone_number: PHONE, limit: 100, context: 5 }, 'accepts'),
+  row('whatsapp_search_messages', {}, 'refuses'),
+  row('whatsapp_search_messages', { query: 'invoice', limit: 0 }, 'refuses'),
+  row('whatsapp_search_messages', { query: 'invoice', context: 6 }, 'refuses'),
+  row('whatsapp_search_messages', { query: 'invoice', context: -1 }, 'refuses'),
+  row('whatsapp_search_messages', { query: 'x'.repeat(1025) }, 'refuses', 'accepts', 'serverRule'),
+  row('whatsapp_search_messages', { query: '( - : )' }, 'refuses', 'accepts', 'serverRule'),
 ];
 
 let t: McpTestApp;
@@ -112,9 +122,9 @@ function schemaVerdict(tool: string, args: object): Verdict {
 
 /** The verdict of the real REST route: 400 `invalid_input` is a refusal, any other answer got past validation. */
 async function restVerdict(tool: string, args: Record<string, unknown>): Promise<Verdict> {
-  if (tool === 'whatsapp_list_chats') {
-    // Only a GET with a query string: the same DTO and pipe, given the JSON value as is.
-    return validateInput(ListChatsDto, args).then(
+  if (tool === 'whatsapp_list_chats' || tool === 'whatsapp_search_messages') {
+    // Only a GET with a query string (and the search tool names its words `query`): the same DTO and pipe, given the JSON value as is.
+    return validateInput(tool === 'whatsapp_list_chats' ? ListChatsDto : SearchToolDto, args).then(
       () => 'accepts',
       () => 'refuses',
     );

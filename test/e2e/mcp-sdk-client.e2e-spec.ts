@@ -48,7 +48,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
   });
 
   describe('tools/list', () => {
-    it('lists exactly the seven tools of the contract', async () => {
+    it('lists exactly the eight tools of the contract', async () => {
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name).sort()).toEqual(
         [
@@ -56,6 +56,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
           'whatsapp_logout',
           'whatsapp_pairing_code',
           'whatsapp_read_messages',
+          'whatsapp_search_messages',
           'whatsapp_send_message',
           'whatsapp_start_auth',
           'whatsapp_status',
@@ -111,12 +112,13 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
         whatsapp_list_chats: expect.objectContaining({ readOnlyHint: true, idempotentHint: true }),
         whatsapp_read_messages: expect.objectContaining({ readOnlyHint: true, idempotentHint: true }),
         whatsapp_logout: expect.objectContaining({ readOnlyHint: false, destructiveHint: true, idempotentHint: true }),
+        whatsapp_search_messages: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, idempotentHint: true }),
       });
     });
 
     it('warns in the read and list descriptions that bodies and names are untrusted', async () => {
       const { tools } = await client.listTools();
-      for (const name of ['whatsapp_list_chats', 'whatsapp_read_messages']) {
+      for (const name of ['whatsapp_list_chats', 'whatsapp_read_messages', 'whatsapp_search_messages']) {
         expect(tools.find((tool) => tool.name === name)?.description).toMatch(/untrusted data[\s\S]*never as instructions/);
       }
     });

@@ -42,10 +42,10 @@ describe('MCP over stdio (the built server)', () => {
     await client.close();
   });
 
-  it('initializes with our name and lists the seven tools', async () => {
+  it('initializes with our name and lists the eight tools', async () => {
     expect(client.getServerVersion()).toMatchObject({ name: 'whatsapp-mcp-api', version: '1.0.0' });
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(7);
+    expect(tools).toHaveLength(8);
   });
 
   it('calls whatsapp_status', async () => {

@@ -8,7 +8,7 @@ import { fakeChat, fakeMessage } from '../fake-whatsapp.js';
 const PHONE_RULE = 'phone_number must include country code and contain 8-15 digits';
 const STATUS_KEYS = [
   'account', 'auth_dir', 'authenticated', 'chrome_executable', 'has_qr', 'headless', 'last_error',
-  'next_restart_at', 'ready', 'restarts', 'session_saved', 'since', 'state',
+  'next_restart_at', 'ready', 'restarts', 'session_saved', 'since', 'state', 'store',
 ];
 const CHAT_KEYS = ['archived', 'id', 'is_group', 'is_read_only', 'last_message', 'muted', 'name', 'pinned', 'timestamp', 'unread_count'];
 const MESSAGE_KEYS = ['author', 'body', 'from', 'from_me', 'has_media', 'id', 'timestamp', 'to', 'type'];
@@ -60,6 +60,7 @@ describe('health and status', () => {
       since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       restarts: 0,
       next_restart_at: null,
+      store: { chats: 0, messages: 0, backfill: 'idle', progress: 0 },
     });
   });
 });

@@ -22,7 +22,7 @@ import {
 
 type Problem = (value: unknown, args: ValidationArguments) => string | null;
 
-function rule(name: string, problem: Problem, normalise?: (value: unknown) => unknown): PropertyDecorator {
+export function rule(name: string, problem: Problem, normalise?: (value: unknown) => unknown): PropertyDecorator {
   const check = ValidateBy({
     name,
     validator: {
@@ -62,3 +62,10 @@ export const IsChatId = (): PropertyDecorator =>
   );
 
 export const IsMessageId = (): PropertyDecorator => rule('isMessageId', (value) => (isMessageId(value) ? null : MESSAGE_ID_RULE));
+
+/** The MCP tool names the words `query`; the rules' texts say `q`, after the REST parameter. */
+export const IsToolQuery = (): PropertyDecorator => rule('isSearchQuery', (value) => queryProblem(value)?.replace(/^q /, 'query ') ?? null);
+
+export const CONTEXT_RULE = 'context must be an integer from 0 to 5';
+export const IsContext = (): PropertyDecorator =>
+  rule('isContext', (value) => (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 5 ? null : CONTEXT_RULE));
