@@ -29,7 +29,8 @@ export interface TestApp {
 /**
  * The real AppModule with its real pipes and filters, the fake port bound in place of the
  * whatsapp-web.js adapter. Chrome "exists" (the node binary stands in for it) unless overridden.
- * Logs are silent unless `options.logger` (a pino logger) is given to capture them.
+ * Logs are silent unless `options.logger` (a pino logger) is given to capture them. With
+ * `WHATSAPP_SANDBOX: 'true'` in `env`, the app is the sandbox's (a real sandbox phone, the fake client).
  */
 export async function createTestApp(env: Record<string, string> = {}, options: { logger?: object } = {}): Promise<TestApp> {
   const authDir = tempDir('wa-auth-');
@@ -44,7 +45,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     ...env,
   });
   const fake = new FakeWhatsApp();
-  let builder = Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [config.sandbox ? AppModule.register('on') : AppModule] })
     .overrideProvider(AppConfig)
     .useValue(config);
   if (options.logger) builder = builder.overrideProvider(ROOT_LOGGER).useValue(options.logger);

@@ -1,4 +1,4 @@
-import { readAccess, readBrowser, readData, readLimits, readMcp, readRecovery, readServer, readWebhooks } from './config-sections.js';
+import { readAccess, readBrowser, readData, readLimits, readMcp, readRecovery, readSandbox, readServer, readWebhooks } from './config-sections.js';
 import { ConfigError, type Env } from './env-readers.js';
 
 export { AUTO_START_MODES, type AutoStart, chromeCandidates, LOG_LEVELS, type LogLevel, splitFlags } from './config-sections.js';
@@ -14,6 +14,7 @@ export const CONFIG_SECTIONS = {
   mcp: (env: Env) => readMcp(env),
   data: (env: Env, cwd: string) => readData(env, cwd),
   webhooks: (env: Env) => readWebhooks(env),
+  sandbox: (env: Env, cwd: string) => readSandbox(env, cwd),
 };
 
 type SectionValues = { [K in keyof typeof CONFIG_SECTIONS]: ReturnType<(typeof CONFIG_SECTIONS)[K]> };
@@ -40,7 +41,8 @@ export interface AppConfig
     Flat<Sections['limits']>,
     Flat<Sections['mcp']>,
     Flat<Sections['data']>,
-    Flat<Sections['webhooks']> {}
+    Flat<Sections['webhooks']>,
+    Flat<Sections['sandbox']> {}
 
 /**
  * Typed, validated configuration. Built once at boot from the environment; a bad value stops the

@@ -23,12 +23,14 @@ export interface ClientStatus {
   restarts: number;
   /** When the next automatic restart is due (ISO 8601), or null. */
   next_restart_at: string | null;
+  /** Only in a sandbox (WHATSAPP_SANDBOX): the account is simulated. Absent otherwise. */
+  sandbox?: true;
 }
 
 /** The status object of a session: its state and snapshot, the settings it runs with, its recovery. */
 export function describeStatus(
   machine: { state: ClientState; since: number; snapshot: { qr: string | null; account: AccountInfo | null; lastError: string | null } },
-  config: { authDir: string; chromeExecutable: string | null; headless: boolean },
+  config: { authDir: string; chromeExecutable: string | null; headless: boolean; sandbox: boolean },
   recovery: { linked: boolean; restarts: number; nextRestartAt: number | null },
 ): ClientStatus {
   const { state, snapshot } = machine;
@@ -46,5 +48,6 @@ export function describeStatus(
     since: new Date(machine.since).toISOString(),
     restarts: recovery.restarts,
     next_restart_at: recovery.nextRestartAt === null ? null : new Date(recovery.nextRestartAt).toISOString(),
+    ...(config.sandbox ? { sandbox: true as const } : {}),
   };
 }
