@@ -28,7 +28,7 @@ function rule(name: string, valid: (value: unknown) => boolean, message: string,
 export function IsNumberOf(field: string): PropertyDecorator {
   const message = `${field} must be a phone number with country code (8-15 digits)`;
   const check = rule('isNumberOf', (value) => phoneDigits(value) !== null, message, { type: 'string', example: '+49 151 23456789' });
-  const normalise = Transform(({ value }) => phoneDigits(value) ?? value);
+  const normalise = Transform(({ value }: { value: unknown }) => phoneDigits(value) ?? value);
   return (target, key) => {
     normalise(target, key);
     check(target, key);
@@ -80,7 +80,7 @@ export function IsNumbers(): PropertyDecorator {
     Array.isArray(value) && value.length >= 1 && value.length <= MAX_NUMBERS && value.every((n) => phoneDigits(n) !== null);
   const message = `numbers must be a list of 1 to ${MAX_NUMBERS} phone numbers with country code (8-15 digits each)`;
   const check = rule('isNumbers', valid, message, { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: MAX_NUMBERS });
-  const normalise = Transform(({ value }) => (Array.isArray(value) ? value.map((n) => phoneDigits(n) ?? n) : value));
+  const normalise = Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((n: unknown) => phoneDigits(n) ?? n) : value));
   return (target, key) => {
     normalise(target, key);
     check(target, key);
