@@ -8,6 +8,12 @@ import { SANDBOX_CSP } from './sandbox-routes.js';
 
 const text = (type: string) => ({ [type]: { schema: { type: 'string' } } });
 
+/**
+ * The server's default (helmet's no-referrer) makes a browser post the key form with `Origin: null`,
+ * which the Origin check refuses; same-origin keeps the page's own origin on its form and calls.
+ */
+const REFERRER_POLICY = 'same-origin';
+
 /** The /sandbox page for a person, its two static files and its key form's target; registered only in a sandbox. */
 @ApiTags('sandbox')
 @Controller('sandbox')
@@ -18,6 +24,7 @@ export class SandboxPageController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @Header('Content-Security-Policy', SANDBOX_CSP)
+  @Header('Referrer-Policy', REFERRER_POLICY)
   @ApiOperation({
     summary: 'The sandbox page for a browser',
     description: 'Write as a contact, see what the server sent, drive the phone. Accepts the key or the cookie set by POST /sandbox/login.',
@@ -34,6 +41,7 @@ export class SandboxPageController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @Header('Content-Security-Policy', SANDBOX_CSP)
+  @Header('Referrer-Policy', REFERRER_POLICY)
   @ApiOperation({
     summary: "The sandbox page's key form",
     description: 'The right key sets the same cookie as POST /qr/login, which also opens /sandbox and /api/sandbox/*. Tries are limited per address (429).',

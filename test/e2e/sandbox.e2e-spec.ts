@@ -71,7 +71,7 @@ describe('in a sandbox', () => {
 
   it('opens the page with a key form, whose cookie then opens the page and the controls', async () => {
     const { http } = await boot();
-    const form = await http.get('/sandbox').expect(401).expect('Content-Security-Policy', SANDBOX_CSP);
+    const form = await http.get('/sandbox').expect(401).expect('Content-Security-Policy', SANDBOX_CSP).expect('Referrer-Policy', 'same-origin');
     expect(form.text).toContain('action="/sandbox/login"');
     const wrong = await http.post('/sandbox/login').type('form').send({ key: 'nope' }).expect(401);
     expect(wrong.text).toContain('That key is not right.');
