@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -13,6 +13,7 @@ import { MessagingModule } from './messaging/messaging.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { QrModule } from './qr/qr.module.js';
 import { StoreModule } from './store/store.module.js';
+import { SandboxModule } from './sandbox/sandbox.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
@@ -34,4 +35,13 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     McpModule,
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /**
+   * The app as configured: with WHATSAPP_SANDBOX its simulated phone and routes, which otherwise do
+   * not exist (404). `documented`: the sandbox's routes without a phone, for the OpenAPI build only.
+   */
+  static register(sandbox: 'on' | 'off' | 'documented'): DynamicModule {
+    const imports = { on: [SandboxModule.register()], off: [], documented: [SandboxModule.documented()] }[sandbox];
+    return { module: AppModule, imports };
+  }
+}

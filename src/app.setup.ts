@@ -12,6 +12,7 @@ import { ROOT_LOGGER } from './logging/root-logger.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { setupOpenApi } from './openapi/openapi.js';
+import { SANDBOX_LOGIN_ROUTE } from './sandbox/sandbox-routes.js';
 import { allowsOrigin, apiKeyCheck, hostCheck, originCheck, QR_LOGIN_ROUTE } from './security/security.middleware.js';
 
 /** Everything main.ts and the e2e tests share, so the tests exercise the real pipeline. */
@@ -56,6 +57,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(rejectDeepJson);
   // Form bodies only where a form posts: elsewhere an HTML form could not even reach a handler.
   app.use(QR_LOGIN_ROUTE, urlencoded({ limit: '4kb', extended: false }));
+  if (config.sandbox) app.use(SANDBOX_LOGIN_ROUTE, urlencoded({ limit: '4kb', extended: false }));
   app.useGlobalPipes(new InputPipe());
   app.useGlobalFilters(new AppExceptionFilter());
   setupOpenApi(app);

@@ -13,7 +13,8 @@ import { buildOpenApiDocument, buildSwaggerUi } from './openapi/openapi.document
  * builds the OpenAPI document and Swagger UI, and writes them to dist/docs for the server to serve.
  */
 async function main(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: false });
+  // The sandbox's routes are documented although the build never starts a sandbox.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register('documented'), { logger: false });
   const document = buildOpenApiDocument(app, app.get(McpTools).list().map((tool) => tool.name));
   const ui = await buildSwaggerUi(document);
   const folder = fileURLToPath(BUILT_DOCS);

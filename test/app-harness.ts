@@ -30,8 +30,9 @@ export interface TestApp {
 /**
  * The real AppModule with its real pipes and filters, the fake port bound in place of the
  * whatsapp-web.js adapter. Chrome "exists" (the node binary stands in for it) unless overridden.
- * Logs are silent unless `options.logger` (a pino logger) is given to capture them. `options.imports`
- * adds modules beside AppModule (features the app does not wire yet, with their test storage).
+ * Logs are silent unless `options.logger` (a pino logger) is given to capture them. With
+ * `WHATSAPP_SANDBOX: 'true'` in `env`, the app is the sandbox's (a real sandbox phone, the fake client).
+ * `options.imports` adds modules beside AppModule.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
@@ -49,7 +50,7 @@ export async function createTestApp(
     ...env,
   });
   const fake = new FakeWhatsApp();
-  let builder = Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] })
+  let builder = Test.createTestingModule({ imports: [config.sandbox ? AppModule.register('on') : AppModule, ...(options.imports ?? [])] })
     .overrideProvider(AppConfig)
     .useValue(config);
   if (options.logger) builder = builder.overrideProvider(ROOT_LOGGER).useValue(options.logger);

@@ -13,8 +13,8 @@ import { markAuthenticated } from '../src/security/api-key.js';
 export const SANDBOX_TEST_KEY = 'sandbox-test-key-123';
 
 /**
- * The sandbox's routes on a small Nest app with the real global pipe and filter, until the AppModule
- * registers the sandbox. Requests carrying `x-test-auth: no` look as if the key was missing; every
+ * The sandbox's routes alone on a small Nest app with the real global pipe and filter (the whole
+ * server with the sandbox is AppModule.register('on')). Requests carrying `x-test-auth: no` look as if the key was missing; every
  * other request as if it was given. `phone` replaces the phone the module would start.
  */
 export async function createSandboxApp(options: SandboxOptions, phone?: SandboxPhone): Promise<NestExpressApplication> {

@@ -68,6 +68,7 @@ export const ClientStatusShape = answer(
       restarts: documented(z.int().min(0), 'Automatic restarts since the server started', 0),
       next_restart_at: documented(isoTime().nullable(), 'When the next automatic restart is due (ISO 8601)', null),
       store: StoreStatusShape.nullable(),
+      sandbox: documented(z.literal(true), 'Present only in a sandbox (WHATSAPP_SANDBOX): the phone and WhatsApp are simulated', true).optional(),
     })
     .describe('The status object: where the linked-device client is.'),
 );

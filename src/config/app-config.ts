@@ -1,4 +1,4 @@
-import { readAccess, readBrowser, readData, readLimits, readMcp, readRecovery, readServer, readStore, readWebhooks } from './config-sections.js';
+import { readAccess, readBrowser, readData, readLimits, readMcp, readRecovery, readSandbox, readServer, readStore, readWebhooks } from './config-sections.js';
 import { ConfigError, type Env } from './env-readers.js';
 
 export { AUTO_START_MODES, type AutoStart, chromeCandidates, LOG_LEVELS, type LogLevel, splitFlags } from './config-sections.js';
@@ -15,6 +15,7 @@ export const CONFIG_SECTIONS = {
   data: (env: Env, cwd: string) => readData(env, cwd),
   webhooks: (env: Env) => readWebhooks(env),
   store: (env: Env) => readStore(env),
+  sandbox: (env: Env, cwd: string) => readSandbox(env, cwd),
 };
 
 type SectionValues = { [K in keyof typeof CONFIG_SECTIONS]: ReturnType<(typeof CONFIG_SECTIONS)[K]> };
@@ -42,7 +43,8 @@ export interface AppConfig
     Flat<Sections['mcp']>,
     Flat<Sections['data']>,
     Flat<Sections['webhooks']>,
-    Flat<Sections['store']> {}
+    Flat<Sections['store']>,
+    Flat<Sections['sandbox']> {}
 
 /**
  * Typed, validated configuration. Built once at boot from the environment; a bad value stops the

@@ -138,6 +138,25 @@ export function readData(env: Env, cwd: string) {
   };
 }
 
+export const SANDBOX_LINK_MODES = ['auto', 'qr'] as const;
+
+/**
+ * The sandbox (issue 11): a simulated phone in the server's process instead of a real one. Its
+ * folder holds the simulated page and the sandbox account's profile, never WHATSAPP_AUTH_DIR.
+ */
+export function readSandbox(env: Env, cwd: string) {
+  const dir = text(env, 'WHATSAPP_SANDBOX_DIR');
+  return {
+    sandbox: boolean(env, 'WHATSAPP_SANDBOX', false),
+    /** `auto`: the phone links every QR by itself; `qr`: it waits for a scan or pairing code from /sandbox. */
+    sandboxLink: oneOf(env, 'WHATSAPP_SANDBOX_LINK', SANDBOX_LINK_MODES, 'auto'),
+    /** Sample chats the account holds at boot. */
+    sandboxChats: integer(env, 'WHATSAPP_SANDBOX_CHATS', 25, 0, 500),
+    /** Absolute folder of the sandbox, or null for a temporary one removed when the server stops. */
+    sandboxDir: dir ? resolve(cwd, dir) : null,
+  };
+}
+
 /** The webhook from the environment (id `env`) and the delivery rules of every webhook. */
 export function readWebhooks(env: Env) {
   const url = text(env, 'WHATSAPP_WEBHOOK_URL') ?? null;

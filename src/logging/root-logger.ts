@@ -10,7 +10,8 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
  */
 export function createRootLogger(config: AppConfig): Logger {
   const fd = config.mode === 'stdio' ? 2 : 1;
-  const options = { level: config.logLevel, base: { service: 'whatsapp-mcp-api' } };
+  // A sandbox's every line says so, so its logs are never taken for a real account's.
+  const options = { level: config.logLevel, base: { service: 'whatsapp-mcp-api', ...(config.sandbox ? { sandbox: true } : {}) } };
   if (config.logFormat === 'pretty') {
     return pino({
       ...options,

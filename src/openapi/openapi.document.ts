@@ -51,6 +51,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, toolNames: str
     .addTag('health', 'Liveness and readiness')
     .addTag('mcp', 'The MCP endpoint for AI agents')
     .addTag('metrics', 'Prometheus metrics')
+    .addTag('sandbox', 'The simulated phone of a sandbox (WHATSAPP_SANDBOX=true); these routes do not exist outside one (404)')
     .build();
   const document = Swagger.SwaggerModule.createDocument(app, config);
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...openApiComponents() } };

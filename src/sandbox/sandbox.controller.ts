@@ -1,4 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { shapeRef } from '../common/shapes.js';
+import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
 import {
   AckDto,
   ConnectionDto,
@@ -12,84 +15,136 @@ import {
   SentQueryDto,
 } from './dto/sandbox-controls.dto.js';
 import { SandboxControls } from './sandbox-controls.js';
+import {
+  SandboxConnectionShape,
+  SandboxDoneShape,
+  SandboxMessageAnswerShape,
+  SandboxRegisteredShape,
+  SandboxSeedShape,
+  SandboxSentShape,
+  SandboxStateShape,
+} from './sandbox.answers.js';
 
-/** The simulated phone over JSON, for other projects' integration tests; registered only in a sandbox. */
+/** What a contact does, which needs the server linked to the phone (409 otherwise). */
+const CONTACT_ERRORS = [...BODY_ERRORS, 'not_ready', 'not_found'] as const;
+
+/** The simulated phone over JSON, for other projects' integration tests; registered only in a sandbox (404 elsewhere). */
+@ApiTags('sandbox')
 @Controller('api/sandbox')
 export class SandboxController {
   constructor(private readonly controls: SandboxControls) {}
 
   @Get()
+  @ApiOperation({ summary: "The sandbox phone's number and state" })
+  @ApiOkResponse({ schema: shapeRef(SandboxStateShape) })
+  @ApiErrors()
   state() {
     return this.controls.state();
   }
 
   @Post('incoming')
   @HttpCode(200)
+  @ApiOperation({ summary: 'A contact writes to the account', description: 'The server receives it as an incoming message.' })
+  @ApiOkResponse({ schema: shapeRef(SandboxMessageAnswerShape) })
+  @ApiErrors(...BODY_ERRORS, 'not_ready')
   incoming(@Body() dto: IncomingDto) {
     return this.controls.incoming(dto);
   }
 
   @Get('sent')
+  @ApiOperation({ summary: 'What the server sent to the simulated network, oldest first' })
+  @ApiOkResponse({ schema: shapeRef(SandboxSentShape) })
+  @ApiErrors('invalid_input')
   sent(@Query() dto: SentQueryDto) {
     return this.controls.sent(dto.limit);
   }
 
   @Post('ack')
   @HttpCode(200)
+  @ApiOperation({ summary: "The recipient's device acknowledges a sent message (device, read, played)" })
+  @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
+  @ApiErrors(...CONTACT_ERRORS)
   ack(@Body() dto: AckDto) {
     return this.controls.ack(dto);
   }
 
   @Post('edit')
   @HttpCode(200)
+  @ApiOperation({ summary: 'A contact edits a message of theirs' })
+  @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
+  @ApiErrors(...CONTACT_ERRORS)
   edit(@Body() dto: EditDto) {
     return this.controls.edit(dto);
   }
 
   @Post('revoke')
   @HttpCode(200)
+  @ApiOperation({ summary: 'A contact deletes a message for everyone' })
+  @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
+  @ApiErrors(...CONTACT_ERRORS)
   revoke(@Body() dto: RevokeDto) {
     return this.controls.revoke(dto);
   }
 
   @Post('react')
   @HttpCode(200)
+  @ApiOperation({ summary: 'A contact reacts to a message' })
+  @ApiOkResponse({ schema: shapeRef(SandboxMessageAnswerShape) })
+  @ApiErrors(...CONTACT_ERRORS)
   react(@Body() dto: ReactDto) {
     return this.controls.react(dto);
   }
 
   @Post('scan')
   @HttpCode(200)
+  @ApiOperation({ summary: 'The phone scans the QR the server shows' })
+  @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
+  @ApiErrors('not_ready')
   scan() {
     return this.controls.scan();
   }
 
   @Post('pairing')
   @HttpCode(200)
+  @ApiOperation({ summary: 'The phone enters the pairing code the server gave (POST /api/pairing-code)' })
+  @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
+  @ApiErrors(...BODY_ERRORS)
   pairing(@Body() dto: PairingDto) {
     return this.controls.pairing(dto);
   }
 
   @Post('unlink')
   @HttpCode(200)
+  @ApiOperation({ summary: 'The phone removes the linked device', description: 'Even in auto mode, it then waits for a scan.' })
+  @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
+  @ApiErrors('not_ready')
   unlink() {
     return this.controls.unlink();
   }
 
   @Post('connection')
   @HttpCode(200)
+  @ApiOperation({ summary: "The phone's connection drops (up false) or comes back (up true)" })
+  @ApiOkResponse({ schema: shapeRef(SandboxConnectionShape) })
+  @ApiErrors(...BODY_ERRORS, 'not_ready')
   connection(@Body() dto: ConnectionDto) {
     return this.controls.connection(dto);
   }
 
   @Post('registered')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Which numbers are on WhatsApp (all are by default)' })
+  @ApiOkResponse({ schema: shapeRef(SandboxRegisteredShape) })
+  @ApiErrors(...BODY_ERRORS)
   registered(@Body() dto: RegisteredDto) {
     return this.controls.registered(dto);
   }
 
   @Post('seed')
   @HttpCode(200)
+  @ApiOperation({ summary: "Replaces the account's chats with generated sample chats" })
+  @ApiOkResponse({ schema: shapeRef(SandboxSeedShape) })
+  @ApiErrors(...BODY_ERRORS, 'not_ready')
   seed(@Body() dto: SeedDto) {
     return this.controls.seed(dto);
   }

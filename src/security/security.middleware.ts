@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../common/app-error.js';
 import { type AppConfig, isLoopbackHost } from '../config/app-config.js';
+import { acceptsSandboxCookie, SANDBOX_OPEN_ROUTES } from '../sandbox/sandbox-routes.js';
 import { cookie, keyMatches, markAuthenticated, presentedKey, QR_COOKIE, qrCookieValid } from './api-key.js';
 
 type Middleware = (request: Request, response: Response, next: NextFunction) => void;
@@ -68,9 +69,14 @@ export function allowsOrigin(config: AppConfig): (origin: string | undefined) =>
   return (origin) => origin !== undefined && allowed.has(origin);
 }
 
-/** With WHATSAPP_API_KEY set, every route but liveness (and the QR page's key form) needs the key. */
+/**
+ * With WHATSAPP_API_KEY set, every route but liveness (and the QR and sandbox pages' key forms) needs the key.
+ * The sandbox's routes are open or take the cookie only in a sandbox; elsewhere they are unknown routes like any other.
+ */
 export function apiKeyCheck(config: AppConfig): Middleware {
   const key = config.apiKey;
+  const open = new Set([...OPEN_ROUTES, `POST ${QR_LOGIN_ROUTE}`, ...(config.sandbox ? SANDBOX_OPEN_ROUTES : [])]);
+  const cookieOpens = (method: string, path: string): boolean => acceptsCookie(method, path) || (config.sandbox && acceptsSandboxCookie(path));
   return (request, _response, next) => {
     if (!key) {
       markAuthenticated(request, true);
@@ -79,9 +85,9 @@ export function apiKeyCheck(config: AppConfig): Middleware {
     const route = `${request.method} ${request.path}`;
     const authenticated =
       keyMatches(presentedKey(request), key) ||
-      (acceptsCookie(request.method, request.path) && qrCookieValid(cookie(request, QR_COOKIE), key));
+      (cookieOpens(request.method, request.path) && qrCookieValid(cookie(request, QR_COOKIE), key));
     markAuthenticated(request, authenticated);
-    if (authenticated || OPEN_ROUTES.has(route) || route === `POST ${QR_LOGIN_ROUTE}`) return next();
+    if (authenticated || open.has(route)) return next();
     next(new AppError('unauthorized', 'A valid API key is required: send it as X-Api-Key: <key> or Authorization: Bearer <key>.'));
   };
 }

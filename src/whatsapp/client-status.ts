@@ -34,12 +34,14 @@ export interface ClientStatus {
   next_restart_at: string | null;
   /** The message store; null when it is off (WHATSAPP_STORE=off). */
   store: StoreStatus | null;
+  /** Only in a sandbox (WHATSAPP_SANDBOX): the account is simulated. Absent otherwise. */
+  sandbox?: true;
 }
 
 /** The status object of a session: its state and snapshot, the settings it runs with, its recovery. */
 export function describeStatus(
   machine: { state: ClientState; since: number; snapshot: { qr: string | null; account: AccountInfo | null; lastError: string | null } },
-  config: { authDir: string; chromeExecutable: string | null; headless: boolean },
+  config: { authDir: string; chromeExecutable: string | null; headless: boolean; sandbox: boolean },
   recovery: { linked: boolean; restarts: number; nextRestartAt: number | null },
   store: StoreStatus | null = null,
 ): ClientStatus {
@@ -59,5 +61,6 @@ export function describeStatus(
     restarts: recovery.restarts,
     next_restart_at: recovery.nextRestartAt === null ? null : new Date(recovery.nextRestartAt).toISOString(),
     store,
+    ...(config.sandbox ? { sandbox: true as const } : {}),
   };
 }

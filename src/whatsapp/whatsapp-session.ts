@@ -99,7 +99,8 @@ export class WhatsAppSession {
   async autoStart(): Promise<void> {
     const mode = this.deps.config.autoStart;
     if (mode === 'never' || (mode === 'auto' && !this.isLinked())) return;
-    this.logger.log(mode === 'always' ? 'Starting at boot (WHATSAPP_AUTO_START=always)' : 'Reconnecting the saved session');
+    const why = this.deps.config.sandbox ? 'a sandbox always links at boot' : 'WHATSAPP_AUTO_START=always';
+    this.logger.log(mode === 'always' ? `Starting at boot (${why})` : 'Reconnecting the saved session');
     await this.runner.serial(() => this.runner.launch(mode === 'always' ? 'explicit' : 'linked')).catch((error: unknown) =>
       this.machine.transition('stopped', { ...this.machine.snapshot, lastError: describeError(error) }),
     );

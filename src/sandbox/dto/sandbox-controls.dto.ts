@@ -1,5 +1,7 @@
 import { IsOptional } from 'class-validator';
 import { IsLimit } from '../../common/validation.js';
+import { ApiProperty } from '../../openapi/doc-decorators.js';
+import { limitDoc } from '../../openapi/input-docs.js';
 import { ACKS, type AckLevel } from '../simulator/types.js';
 import { IsCount, IsFlag, IsMessageId, IsNumberOf, IsNumbers, IsOneOf, IsReaction, IsText } from './sandbox-rules.js';
 
@@ -17,11 +19,12 @@ export class IncomingDto {
 
   /** A group's name: the message arrives in that group from `from` (created when new). */
   @IsOptional()
-  @IsText('group', MAX_GROUP_NAME)
+  @IsText('group', MAX_GROUP_NAME, false)
   group?: string;
 }
 
 export class SentQueryDto {
+  @ApiProperty(limitDoc(SENT_LIMIT, 'sent messages'))
   @IsLimit(SENT_LIMIT.max, SENT_LIMIT.fallback)
   limit: number = SENT_LIMIT.fallback;
 }
