@@ -88,7 +88,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
       expect(shape('whatsapp_logout')).toEqual({ properties: {}, required: [] });
       expect(shape('whatsapp_pairing_code')).toEqual({ properties: { phone_number: { type: 'string' } }, required: ['phone_number'] });
       expect(shape('whatsapp_send_message')).toEqual({
-        properties: { phone_number: { type: 'string' }, message: { type: 'string' } },
+        properties: { phone_number: { type: 'string' }, message: { type: 'string' }, idempotency_key: { type: 'string' } },
         required: ['phone_number', 'message'],
       });
       expect(shape('whatsapp_list_chats')).toEqual({
