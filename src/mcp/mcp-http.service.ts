@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { McpServerFactory } from './mcp-server.factory.js';
-import { McpSessionRegistry } from './mcp-session.registry.js';
+import { type McpSession, McpSessionRegistry } from './mcp-session.registry.js';
 
 const SESSION_HEADER = 'mcp-session-id';
 
@@ -42,6 +42,22 @@ function jsonRpcIdOf(body: unknown): RequestId | null {
 }
 
 /**
+ * A client that drops the HTTP response before its answers were written has given up on those
+ * requests: they are cancelled as a `notifications/cancelled` would, so a tool that waits (and
+ * holds a subscription) stops at once instead of at its timeout. The SDK's transport does not do it.
+ */
+function cancelWhenDropped(session: McpSession, response: Response, body: unknown): void {
+  const ids = (Array.isArray(body) ? body : [body]).filter((message) => isJSONRPCRequest(message)).map((request) => request.id);
+  if (ids.length === 0) return;
+  response.once('close', () => {
+    if (response.writableFinished) return;
+    for (const requestId of ids) {
+      session.transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'The client closed the connection' } });
+    }
+  });
+}
+
+/**
  * Streamable HTTP on the SDK's transport: routes each request to its session, opens sessions on
  * `initialize` (within the cap), and answers a request without a session statelessly, as the
  * original answered a one-shot `tools/call` from curl.
@@ -75,6 +91,7 @@ export class McpHttpService {
     }
     if (session.jsonResponse && !acceptsSse(request)) admitPlainClient(request);
     if (request.method === 'GET') this.sessions.holdOpen(session, response);
+    else cancelWhenDropped(session, response, body);
     try {
       await session.transport.handleRequest(request, response, body);
     } finally {

@@ -25,8 +25,8 @@ export class McpServerFactory {
       { capabilities: { tools: {} }, instructions: this.tools.instructions() },
     );
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.list() }));
-    server.setRequestHandler(CallToolRequestSchema, (request) =>
-      this.tools.call(request.params.name, request.params.arguments),
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+      this.tools.call(request.params.name, request.params.arguments, { signal: extra.signal }),
     );
     return server;
   }
