@@ -41,14 +41,19 @@ function jsonRpcIdOf(body: unknown): RequestId | null {
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
+/** From this protocol version on, a POST answered as SSE starts with an event id, and a dropped stream can be resumed. */
+const RESUMABLE_SINCE = '2025-11-25';
+
 /**
- * A client that drops the HTTP response before its answers were written has given up on those
- * requests: they are cancelled as a `notifications/cancelled` would, so a tool that waits (and
- * holds a subscription) stops at once instead of at its timeout. The SDK's transport does not do it.
+ * A client that drops the HTTP response of requests it cannot resume has given up on them: they
+ * are cancelled as a `notifications/cancelled` would, so a tool that waits (holding a subscription)
+ * stops at once instead of at its timeout. The SDK's transport does not do it. A resumable stream
+ * is left alone: its client reconnects with Last-Event-ID and gets the answer from the event store.
  */
-function cancelWhenDropped(session: McpSession, response: Response, body: unknown): void {
-  const ids = (Array.isArray(body) ? body : [body]).filter((message) => isJSONRPCRequest(message)).map((request) => request.id);
-  if (ids.length === 0) return;
+function cancelWhenDropped(session: McpSession, request: Request, response: Response, body: unknown): void {
+  const resumable = !session.jsonResponse && (request.header('mcp-protocol-version') ?? '') >= RESUMABLE_SINCE;
+  const ids = (Array.isArray(body) ? body : [body]).filter((message) => isJSONRPCRequest(message)).map((message) => message.id);
+  if (resumable || ids.length === 0) return;
   response.once('close', () => {
     if (response.writableFinished) return;
     for (const requestId of ids) {
@@ -91,7 +96,7 @@ export class McpHttpService {
     }
     if (session.jsonResponse && !acceptsSse(request)) admitPlainClient(request);
     if (request.method === 'GET') this.sessions.holdOpen(session, response);
-    else cancelWhenDropped(session, response, body);
+    else cancelWhenDropped(session, request, response, body);
     try {
       await session.transport.handleRequest(request, response, body);
     } finally {

@@ -1,8 +1,9 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { MessageWaits } from '../../src/events/message-waits.js';
 import { WhatsAppTopic } from '../../src/whatsapp/whatsapp-events.js';
 import { busOf, chatMessage, type Bus } from '../event-bus.js';
-import { connectClient, type McpTestApp, startMcpApp, textJson, until } from '../mcp-harness.js';
+import { connectClient, INITIALIZE, type McpTestApp, rawPost, startMcpApp, textJson, until } from '../mcp-harness.js';
 
 /* whatsapp_wait_for_messages over the SDK client: messages come from the app's bus, as a session publishes them. */
 
@@ -12,12 +13,13 @@ const BOB = '15557654321@c.us';
 
 let t: McpTestApp;
 let client: Client;
+let transport: StreamableHTTPClientTransport;
 let bus: Bus;
 let waits: MessageWaits;
 
 beforeEach(async () => {
   t = await startMcpApp();
-  ({ client } = await connectClient(t.url));
+  ({ client, transport } = await connectClient(t.url));
   await client.listTools();
   bus = busOf(t.app);
   waits = t.app.get(MessageWaits);
@@ -120,9 +122,28 @@ it('a cancelled call stops waiting', async () => {
 it('a closed session stops its waits', async () => {
   const waiting = wait({ timeout_seconds: 60 }).catch((error: unknown) => error);
   await until('the wait to be listening', () => waits.size, (size) => size === 1);
-  await client.close();
+  await transport.terminateSession();
   await until('the wait to stop', () => waits.size, (size) => size === 0);
+  // The client would try to resume the call's stream; closing it settles the call.
+  await client.close();
   await expect(waiting).resolves.toBeInstanceOf(Error);
+});
+
+it('a plain JSON client that drops its request stops the wait (it cannot resume)', async () => {
+  const init = await rawPost(t.url, INITIALIZE('2025-06-18'));
+  const sessionId = init.headers.get('mcp-session-id')!;
+  await init.text();
+  const dropped = new AbortController();
+  const call = fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: TOOL, arguments: { timeout_seconds: 60 } } }),
+    signal: dropped.signal,
+  });
+  await until('the wait to be listening', () => waits.size, (size) => size === 1);
+  dropped.abort();
+  await expect(call).rejects.toThrow();
+  await until('the wait to stop', () => waits.size, (size) => size === 0);
 });
 
 it.each([
