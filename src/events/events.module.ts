@@ -35,6 +35,6 @@ export class EventsModule {
     const stored = metrics.counter('events_total', 'Events stored, by type.', ['type']);
     events.stored$.subscribe((event) => stored.inc({ type: event.type }));
     metrics.gauge('event_streams_open', 'Open GET /api/events/stream clients.', () => streams.size);
-    metrics.gauge('mcp_message_waits_open', 'whatsapp_wait_for_messages calls waiting now.', () => waits.size);
+    metrics.gauge('mcp_message_waits_open', 'MCP calls waiting for incoming messages now.', () => waits.size);
   }
 }

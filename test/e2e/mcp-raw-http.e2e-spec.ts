@@ -34,7 +34,7 @@ describe('MCP over plain HTTP, as the original was used', () => {
         id: 1,
         result: expect.objectContaining({
           protocolVersion: '2024-11-05',
-          capabilities: { tools: {} },
+          capabilities: { tools: {}, resources: { subscribe: true } },
           serverInfo: expect.objectContaining({ name: 'whatsapp-mcp-api', version: '1.0.0' }),
           instructions: expect.stringContaining('whatsapp_status'),
         }),

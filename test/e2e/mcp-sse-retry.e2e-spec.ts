@@ -43,7 +43,7 @@ it('a request answered as SSE starts with a priming event carrying retry, then t
   const [priming, answer, ...rest] = sseEvents(await response.text());
   expect(priming).toEqual({ id: expect.stringMatching(/^\d+$/), retry: '2000', data: '' });
   expect(answer).toMatchObject({ event: 'message', id: expect.stringMatching(/^\d+$/) });
-  expect(JSON.parse(answer!.data!)).toMatchObject({ jsonrpc: '2.0', id: 2, result: { tools: expect.any(Array) } });
+  expect(JSON.parse(answer.data)).toMatchObject({ jsonrpc: '2.0', id: 2, result: { tools: expect.any(Array) } });
   expect(rest).toEqual([]);
 });
 
@@ -54,7 +54,7 @@ it('a stream resumed with Last-Event-ID gets what followed that event', async ()
   });
   const [priming, answer] = sseEvents(await response.text());
   const resumed = new AbortController();
-  const replay = await fetch(t.url, { headers: { ...headers, 'mcp-session-id': sessionId, 'last-event-id': priming!.id! }, signal: resumed.signal });
+  const replay = await fetch(t.url, { headers: { ...headers, 'mcp-session-id': sessionId, 'last-event-id': priming.id }, signal: resumed.signal });
   expect(replay.status).toBe(200);
   const reader = replay.body!.getReader();
   const { value } = await reader.read();

@@ -48,6 +48,12 @@ describe('MCP over stdio (the built server)', () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual([...ALL_TOOLS].sort());
   });
 
+  it('serves the resource templates and takes subscriptions', async () => {
+    expect(client.getServerCapabilities()).toMatchObject({ resources: { subscribe: true } });
+    await expect(client.listResourceTemplates()).resolves.toMatchObject({ resourceTemplates: [{ uriTemplate: 'whatsapp://chats/{chat_id}/messages' }] });
+    await expect(client.subscribeResource({ uri: 'whatsapp://chats/15551234567@c.us/messages' })).resolves.toEqual({});
+  });
+
   it('calls whatsapp_status', async () => {
     const result = await client.callTool({ name: 'whatsapp_status', arguments: {} });
     expect(result.isError).toBeFalsy();
