@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { type DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { loadAppConfig } from '../config/app-config.js';
 import { McpResources } from './mcp-resources.js';
 import { McpServerFactory } from './mcp-server.factory.js';
