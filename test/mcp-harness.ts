@@ -4,6 +4,20 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { McpSessionRegistry } from '../src/mcp/mcp-session.registry.js';
 import { createTestApp, type TestApp } from './app-harness.js';
 
+/** The seven tools of the contract's table (API.md, "MCP"). */
+export const CONTRACT_TOOLS = [
+  'whatsapp_status',
+  'whatsapp_start_auth',
+  'whatsapp_pairing_code',
+  'whatsapp_send_message',
+  'whatsapp_list_chats',
+  'whatsapp_read_messages',
+  'whatsapp_logout',
+] as const;
+
+/** Every tool served: the contract's and those its part 2 adds. */
+export const ALL_TOOLS: readonly string[] = [...CONTRACT_TOOLS, 'whatsapp_wait_for_messages', 'whatsapp_search_messages'];
+
 export interface McpTestApp extends TestApp {
   /** `http://127.0.0.1:<port>/mcp` */
   url: string;
@@ -46,4 +60,15 @@ export function rawPost(url: string, body: unknown, headers: Record<string, stri
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+}
+
+/** Resolves once `seen()` satisfies `done`; throws after `timeoutMs`, naming what it waited for and what it saw last. */
+export async function until<T>(what: string, seen: () => T, done: (value: T) => boolean, timeoutMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = seen();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last saw ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

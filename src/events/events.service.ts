@@ -59,6 +59,11 @@ export class EventsService implements OnApplicationBootstrap, BeforeApplicationS
     return { ok: true, count: events.length, events, next_after: events.at(-1)?.id ?? page.after };
   }
 
+  /** The newest stored event's id (a cursor meaning "from now"), or null when there is none. */
+  latestId(): string | null {
+    return this.events.lastId();
+  }
+
   /** Deletes what is older than the retention; returns how many events went. */
   prune(): number {
     const cutoff = this.now() - this.config.eventRetentionHours * 3_600_000;

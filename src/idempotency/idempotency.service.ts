@@ -8,7 +8,7 @@ import { IdempotencyRepository, type StoredAnswer } from './idempotency.reposito
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotency-Replayed';
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const PURGE_EVERY_MS = 60_000;
 
 /** WHATSAPP_IDEMPOTENCY_TTL_HOURS, as the module is given it. */
@@ -54,7 +54,7 @@ export class IdempotencyService {
   /** The key as given, or `invalid_input`; undefined when none was given. */
   parseKey(raw: unknown): string | undefined {
     if (raw === undefined) return undefined;
-    if (typeof raw !== 'string' || !KEY_PATTERN.test(raw)) {
+    if (typeof raw !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(raw)) {
       throw invalidInput(`${IDEMPOTENCY_HEADER} must be 1 to 255 visible ASCII characters (no spaces).`);
     }
     return raw;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { McpServerFactory } from './mcp-server.factory.js';
-import { McpSessionRegistry } from './mcp-session.registry.js';
+import { type McpSession, McpSessionRegistry } from './mcp-session.registry.js';
 
 const SESSION_HEADER = 'mcp-session-id';
 
@@ -41,6 +41,27 @@ function jsonRpcIdOf(body: unknown): RequestId | null {
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
+/** From this protocol version on, a POST answered as SSE starts with an event id, and a dropped stream can be resumed. */
+const RESUMABLE_SINCE = '2025-11-25';
+
+/**
+ * A client that drops the HTTP response of requests it cannot resume has given up on them: they
+ * are cancelled as a `notifications/cancelled` would, so a tool that waits (holding a subscription)
+ * stops at once instead of at its timeout. The SDK's transport does not do it. A resumable stream
+ * is left alone: its client reconnects with Last-Event-ID and gets the answer from the event store.
+ */
+function cancelWhenDropped(session: McpSession, request: Request, response: Response, body: unknown): void {
+  const resumable = !session.jsonResponse && (request.header('mcp-protocol-version') ?? '') >= RESUMABLE_SINCE;
+  const ids = (Array.isArray(body) ? body : [body]).filter((message) => isJSONRPCRequest(message)).map((message) => message.id);
+  if (resumable || ids.length === 0) return;
+  response.once('close', () => {
+    if (response.writableFinished) return;
+    for (const requestId of ids) {
+      session.transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'The client closed the connection' } });
+    }
+  });
+}
+
 /**
  * Streamable HTTP on the SDK's transport: routes each request to its session, opens sessions on
  * `initialize` (within the cap), and answers a request without a session statelessly, as the
@@ -75,6 +96,7 @@ export class McpHttpService {
     }
     if (session.jsonResponse && !acceptsSse(request)) admitPlainClient(request);
     if (request.method === 'GET') this.sessions.holdOpen(session, response);
+    else cancelWhenDropped(session, request, response, body);
     try {
       await session.transport.handleRequest(request, response, body);
     } finally {

@@ -7,6 +7,8 @@ const JSON_TYPES = new Map<unknown, string>([
   [Boolean, 'boolean'],
 ]);
 
+const JSON_NAMES = new Set(['string', 'number', 'integer', 'boolean']);
+
 function jsonType(designType: unknown, key: string): string {
   const type = JSON_TYPES.get(designType);
   if (!type) throw new Error(`The DTO property ${key} has no JSON type to advertise: give its ApiProperty a type`);
@@ -24,7 +26,8 @@ export function mcpInputSchema(dto?: new () => object): Tool['inputSchema'] {
   const properties: Record<string, object> = {};
   const required: string[] = [];
   for (const [key, doc] of dto ? propertyDocs(dto) : []) {
-    const type = doc.type === 'integer' ? 'integer' : jsonType(Reflect.getMetadata('design:type', dto!.prototype, key), key);
+    // A documented type wins: a property such as `string | null` has no design type to read.
+    const type = typeof doc.type === 'string' && JSON_NAMES.has(doc.type) ? doc.type : jsonType(Reflect.getMetadata('design:type', dto!.prototype as object, key) as unknown, key);
     properties[key] = { type, ...Object.fromEntries(KEPT.filter((k) => doc[k] !== undefined).map((k) => [k, doc[k]])) };
     if (doc.required !== false) required.push(key);
   }

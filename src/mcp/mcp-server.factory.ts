@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { SERVICE_NAME, SERVICE_VERSION } from '../common/service.js';
+import { McpResources } from './mcp-resources.js';
 import { McpTools } from './mcp-tools.js';
 
 /**
@@ -17,17 +26,34 @@ import { McpTools } from './mcp-tools.js';
  */
 @Injectable()
 export class McpServerFactory {
-  constructor(private readonly tools: McpTools) {}
+  constructor(
+    private readonly tools: McpTools,
+    private readonly resources: McpResources,
+  ) {}
 
   create(): Server {
     const server = new Server(
       { name: SERVICE_NAME, title: 'WhatsApp (linked device)', version: SERVICE_VERSION },
-      { capabilities: { tools: {} }, instructions: this.tools.instructions() },
+      { capabilities: { tools: {}, resources: { subscribe: true } }, instructions: this.tools.instructions() },
     );
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.list() }));
-    server.setRequestHandler(CallToolRequestSchema, (request) =>
-      this.tools.call(request.params.name, request.params.arguments),
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+      this.tools.call(request.params.name, request.params.arguments, { signal: extra.signal }),
     );
+    // Resources are reached through their templates: there is no fixed list to give.
+    server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [] }));
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: this.resources.templates }));
+    server.setRequestHandler(ReadResourceRequestSchema, (request) => this.resources.read(request.params.uri));
+    server.setRequestHandler(SubscribeRequestSchema, (request) => {
+      this.resources.subscribe(server, request.params.uri);
+      return {};
+    });
+    server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+      this.resources.unsubscribe(server, request.params.uri);
+      return {};
+    });
+    this.resources.attach(server);
+    server.onclose = () => this.resources.detach(server);
     return server;
   }
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { type DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { loadAppConfig } from '../config/app-config.js';
+import { McpResources } from './mcp-resources.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { McpSessionRegistry } from './mcp-session.registry.js';
 import { McpTools } from './mcp-tools.js';
@@ -10,7 +11,8 @@ Logger.overrideLogger(false);
 function setup(env: Record<string, string> = {}) {
   const config = loadAppConfig({ WHATSAPP_TERMINAL_QR: 'false', ...env });
   // No tool is called here: the registry only needs servers to exist, so there are none to discover.
-  const factory = new McpServerFactory(new McpTools({ getProviders: () => [] } as unknown as DiscoveryService, new MetadataScanner()));
+  const discovery = { getProviders: () => [] } as unknown as DiscoveryService;
+  const factory = new McpServerFactory(new McpTools(discovery, new MetadataScanner()), new McpResources(discovery));
   const registry = new McpSessionRegistry(config, factory);
   let now = 0;
   registry.now = () => now;

@@ -4,6 +4,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AppConfig } from '../config/app-config.js';
+import { McpEventStore, SSE_RETRY_MS } from './mcp-event-store.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 
 export interface McpSession {
@@ -79,7 +80,12 @@ export class McpSessionRegistry implements OnApplicationBootstrap, BeforeApplica
     if (this.sessions.size >= this.capacity) await this.sweep();
     if (this.sessions.size >= this.capacity) return null;
     const id = randomUUID();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, enableJsonResponse: jsonResponse });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      enableJsonResponse: jsonResponse,
+      eventStore: new McpEventStore(),
+      retryInterval: SSE_RETRY_MS,
+    });
     const server = this.servers.create();
     const session: McpSession = { id, server, transport, jsonResponse, lastSeen: this.now(), streams: 0 };
     this.sessions.set(id, session);

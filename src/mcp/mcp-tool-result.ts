@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { AppError } from '../common/app-error.js';
 import type { ErrorBody } from '../common/app-exception.filter.js';
 
@@ -33,4 +33,22 @@ export function toolError(error: unknown): CallToolResult {
     body = { ok: false, error: { code: 'internal', message: `Internal error (error id ${errorId})`, error_id: errorId } };
   }
   return { content: [{ type: 'text', text: JSON.stringify(body) }], isError: true };
+}
+
+/** The spec's JSON-RPC code for a resource that does not exist. */
+export const RESOURCE_NOT_FOUND = -32002;
+
+/**
+ * The one mapping of our errors to a failed resources/read, which has no `isError` result: a
+ * JSON-RPC error whose data is the REST error body's `error`, so the code and message still reach the client.
+ */
+export function resourceError(error: unknown): McpError {
+  if (error instanceof McpError) return error;
+  if (error instanceof AppError) {
+    const code = error.code === 'invalid_input' ? ErrorCode.InvalidParams : error.code === 'chat_not_found' ? RESOURCE_NOT_FOUND : ErrorCode.InternalError;
+    return new McpError(code, error.message, { code: error.code, message: error.message, ...error.details });
+  }
+  const errorId = randomUUID();
+  logger.error(`Unexpected error in an MCP resource (error id ${errorId})`, error instanceof Error ? error.stack : String(error));
+  return new McpError(ErrorCode.InternalError, `Internal error (error id ${errorId})`, { code: 'internal', error_id: errorId });
 }

@@ -16,9 +16,15 @@ export interface McpToolSpec {
   order: number;
 }
 
+/** What a tool method gets beside its input. */
+export interface McpToolContext {
+  /** Aborted when the client cancels the call or its connection closes: a tool that waits stops then. */
+  signal: AbortSignal;
+}
+
 /**
  * Marks a provider method as an MCP tool; McpTools finds it at boot. The method gets the validated
- * DTO (when the tool has an input) and returns the same answer as the REST route.
+ * DTO (undefined when the tool has no input) and the call's context, and returns the same answer as the REST route.
  */
 export const McpTool = DiscoveryService.createDecorator<McpToolSpec>();
 

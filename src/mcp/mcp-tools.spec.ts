@@ -2,6 +2,7 @@ import { Test } from '@nestjs/testing';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuthService } from '../auth/auth.service.js';
 import { AuthTools } from '../auth/auth.tools.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { MessagingTools } from '../messaging/messaging.tools.js';
 import { McpTools } from './mcp-tools.js';
@@ -21,7 +22,14 @@ describe('McpTools (discovered from the feature modules)', () => {
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [DiscoveryModule],
-      providers: [McpTools, AuthTools, MessagingTools, { provide: AuthService, useValue: {} }, { provide: MessagingService, useValue: {} }],
+      providers: [
+        McpTools,
+        AuthTools,
+        MessagingTools,
+        { provide: AuthService, useValue: {} },
+        { provide: MessagingService, useValue: {} },
+        { provide: IdempotencyService, useValue: {} },
+      ],
     }).compile();
     tools = moduleRef.get(McpTools);
   });

@@ -4,14 +4,14 @@ import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelconte
 import { mcpSchema } from '../common/shapes.js';
 import { validateInput } from '../common/validation.js';
 import { mcpInputSchema } from './mcp-input.js';
-import { McpInstructions, McpTool, type McpToolSpec } from './mcp-tool.decorator.js';
+import { McpInstructions, McpTool, type McpToolContext, type McpToolSpec } from './mcp-tool.decorator.js';
 import { toolError, toolSuccess } from './mcp-tool-result.js';
 
 interface ToolEntry {
   tool: Tool;
   order: number;
   /** Validates the arguments with the REST DTO, then calls the feature's method (which calls the REST service). */
-  run(args: unknown): Promise<object>;
+  run(args: unknown, context: McpToolContext): Promise<object>;
 }
 
 interface Catalog {
@@ -42,11 +42,11 @@ export class McpTools {
   }
 
   /** An unknown tool is a protocol error (-32602); a failing tool is an `isError` result. */
-  async call(name: string, args: unknown): Promise<CallToolResult> {
+  async call(name: string, args: unknown, context: McpToolContext): Promise<CallToolResult> {
     const entry = this.catalog.tools.get(name);
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Call tools/list for the available tools.`);
     try {
-      return toolSuccess(await entry.run(args));
+      return toolSuccess(await entry.run(args, context));
     } catch (error) {
       return toolError(error);
     }
@@ -68,7 +68,7 @@ export class McpTools {
       if (text) instructions.push(text);
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance) as object)) {
         const spec = this.discovery.getMetadataByDecorator(McpTool, wrapper, method);
-        if (spec) entries.push(toolEntry(spec, (dto) => (instance[method] as (dto?: object) => unknown).call(instance, dto)));
+        if (spec) entries.push(toolEntry(spec, (dto, context) => (instance[method] as ToolMethod).call(instance, dto, context)));
       }
     }
     entries.sort((a, b) => a.order - b.order);
@@ -84,11 +84,13 @@ export class McpTools {
  */
 const outputSchema = (shape: McpToolSpec['output']): Tool['outputSchema'] => ({ type: 'object', properties: {}, ...mcpSchema(shape) });
 
-function toolEntry(spec: McpToolSpec, invoke: (dto?: object) => unknown): ToolEntry {
+type ToolMethod = (dto: object | undefined, context: McpToolContext) => unknown;
+
+function toolEntry(spec: McpToolSpec, invoke: ToolMethod): ToolEntry {
   const { name, title, description, annotations, input, output, order } = spec;
   return {
     tool: { name, title, description, inputSchema: mcpInputSchema(input), outputSchema: outputSchema(output), annotations },
     order,
-    run: async (args) => (await invoke(input ? await validateInput(input, args) : undefined)) as object,
+    run: async (args, context) => (await invoke(input ? await validateInput(input, args) : undefined, context)) as object,
   };
 }

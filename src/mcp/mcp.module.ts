@@ -4,13 +4,14 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { McpController } from './mcp.controller.js';
 import { McpHttpService } from './mcp-http.service.js';
 import { McpServerFactory } from './mcp-server.factory.js';
+import { McpResources } from './mcp-resources.js';
 import { McpSessionRegistry } from './mcp-session.registry.js';
 import { McpTools } from './mcp-tools.js';
 
 @Module({
   imports: [DiscoveryModule],
   controllers: [McpController],
-  providers: [McpTools, McpServerFactory, McpSessionRegistry, McpHttpService],
+  providers: [McpTools, McpResources, McpServerFactory, McpSessionRegistry, McpHttpService],
   exports: [McpServerFactory],
 })
 export class McpModule {

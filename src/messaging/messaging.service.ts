@@ -83,12 +83,21 @@ export class MessagingService {
     return { ok: true, count: chats.length, chats };
   }
 
-  async readMessages(phoneDigits: string, limit: number): Promise<MessagesAnswer> {
+  readMessages(phoneDigits: string, limit: number): Promise<MessagesAnswer> {
+    return this.chatMessages(`${phoneDigits}@c.us`, limit, `There is no chat with ${phoneDigits}.`);
+  }
+
+  /** Any chat (a group too), by its id. */
+  readChat(chatId: string, limit: number): Promise<MessagesAnswer> {
+    return this.chatMessages(chatId, limit, `There is no chat ${chatId}.`);
+  }
+
+  private async chatMessages(chatId: string, limit: number, notFound: string): Promise<MessagesAnswer> {
     const found = await this.whatsapp
       .session()
-      .use((client) => client.getChatMessages(`${phoneDigits}@c.us`, limit), true)
+      .use((client) => client.getChatMessages(chatId, limit), true)
       .catch(whatsappFailure('read the messages'));
-    if (!found) throw new AppError('chat_not_found', `There is no chat with ${phoneDigits}.`);
+    if (!found) throw new AppError('chat_not_found', notFound);
     return { ok: true, chat: found.chat, count: found.messages.length, messages: found.messages };
   }
 }

@@ -42,9 +42,10 @@ export const ApiTags = recorded('ApiTags');
 export const ApiOkResponse = (options: Swagger.ApiResponseOptions): MethodDecorator => ApiResponse({ ...options, status: 200 });
 export const ApiAcceptedResponse = (options: Swagger.ApiResponseOptions): MethodDecorator => ApiResponse({ ...options, status: 202 });
 
-/** The options of each ApiProperty recorded on a class (a DTO), by property name. */
+/** The options of each ApiProperty recorded on a class (a DTO) and the classes it extends, by property name. */
 export function propertyDocs(type: object): Map<string, Swagger.ApiPropertyOptions> {
-  const docs = new Map<string, Swagger.ApiPropertyOptions>();
+  const parent = Object.getPrototypeOf(type) as object;
+  const docs = typeof parent === 'function' && parent !== Function.prototype ? propertyDocs(parent) : new Map<string, Swagger.ApiPropertyOptions>();
   for (const { decorator, target, key, args } of records) {
     if (decorator === 'ApiProperty' && target === (type as { prototype: object }).prototype && typeof key === 'string') {
       docs.set(key, (args[0] ?? {}) as Swagger.ApiPropertyOptions);

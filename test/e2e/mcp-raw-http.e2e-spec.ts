@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { INITIALIZE, type McpTestApp, rawPost, startMcpApp } from '../mcp-harness.js';
+import { ALL_TOOLS, INITIALIZE, type McpTestApp, rawPost, startMcpApp } from '../mcp-harness.js';
 
 const SSE_ACCEPT = { accept: 'application/json, text/event-stream' };
 
@@ -34,7 +34,7 @@ describe('MCP over plain HTTP, as the original was used', () => {
         id: 1,
         result: expect.objectContaining({
           protocolVersion: '2024-11-05',
-          capabilities: { tools: {} },
+          capabilities: { tools: {}, resources: { subscribe: true } },
           serverInfo: expect.objectContaining({ name: 'whatsapp-mcp-api', version: '1.0.0' }),
           instructions: expect.stringContaining('whatsapp_status'),
         }),
@@ -48,7 +48,7 @@ describe('MCP over plain HTTP, as the original was used', () => {
       expect(list.headers.get('content-type')).toMatch(/^application\/json/);
       const listed = (await list.json()) as { id: number; result: { tools: { name: string }[] } };
       expect(listed.id).toBe(2);
-      expect(listed.result.tools).toHaveLength(8);
+      expect(listed.result.tools).toHaveLength(ALL_TOOLS.length);
 
       const status = await rawPost(
         t.url,

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fakeChat, fakeMessage } from '../fake-whatsapp.js';
-import { connectClient, type McpTestApp, rawPost, startMcpApp, textJson } from '../mcp-harness.js';
+import { ALL_TOOLS, connectClient, type McpTestApp, rawPost, startMcpApp, textJson } from '../mcp-harness.js';
 
 const PHONE_RULE = 'phone_number must include country code and contain 8-15 digits';
 
@@ -48,20 +48,19 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
   });
 
   describe('tools/list', () => {
-    it('lists exactly the eight tools of the contract', async () => {
+    it('lists exactly the seven tools of the contract and those part 2 adds', async () => {
       const { tools } = await client.listTools();
-      expect(tools.map((tool) => tool.name).sort()).toEqual(
-        [
-          'whatsapp_list_chats',
-          'whatsapp_logout',
-          'whatsapp_pairing_code',
-          'whatsapp_read_messages',
-          'whatsapp_search_messages',
-          'whatsapp_send_message',
-          'whatsapp_start_auth',
-          'whatsapp_status',
-        ].sort(),
-      );
+      const names = tools.map((tool) => tool.name);
+      expect([...names].sort()).toEqual([...ALL_TOOLS].sort());
+      expect(names).toEqual(expect.arrayContaining([
+        'whatsapp_list_chats',
+        'whatsapp_logout',
+        'whatsapp_pairing_code',
+        'whatsapp_read_messages',
+        'whatsapp_send_message',
+        'whatsapp_start_auth',
+        'whatsapp_status',
+      ]));
       for (const tool of tools) {
         expect(tool.title).toEqual(expect.any(String));
         expect(tool.description?.length).toBeGreaterThan(100);
@@ -89,7 +88,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
       expect(shape('whatsapp_logout')).toEqual({ properties: {}, required: [] });
       expect(shape('whatsapp_pairing_code')).toEqual({ properties: { phone_number: { type: 'string' } }, required: ['phone_number'] });
       expect(shape('whatsapp_send_message')).toEqual({
-        properties: { phone_number: { type: 'string' }, message: { type: 'string' } },
+        properties: { phone_number: { type: 'string' }, message: { type: 'string' }, idempotency_key: { type: 'string' } },
         required: ['phone_number', 'message'],
       });
       expect(shape('whatsapp_list_chats')).toEqual({
@@ -113,6 +112,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
         whatsapp_read_messages: expect.objectContaining({ readOnlyHint: true, idempotentHint: true }),
         whatsapp_logout: expect.objectContaining({ readOnlyHint: false, destructiveHint: true, idempotentHint: true }),
         whatsapp_search_messages: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, idempotentHint: true }),
+        whatsapp_wait_for_messages: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, openWorldHint: false }),
       });
     });
 

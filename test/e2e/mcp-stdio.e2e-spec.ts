@@ -3,7 +3,7 @@ import { tempDir } from '../temp-dirs.js';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { textJson } from '../mcp-harness.js';
+import { ALL_TOOLS, textJson } from '../mcp-harness.js';
 
 const MAIN = resolve('dist/main.js');
 
@@ -42,10 +42,16 @@ describe('MCP over stdio (the built server)', () => {
     await client.close();
   });
 
-  it('initializes with our name and lists the eight tools', async () => {
+  it('initializes with our name and lists the tools', async () => {
     expect(client.getServerVersion()).toMatchObject({ name: 'whatsapp-mcp-api', version: '1.0.0' });
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(8);
+    expect(tools.map((tool) => tool.name).sort()).toEqual([...ALL_TOOLS].sort());
+  });
+
+  it('serves the resource templates and takes subscriptions', async () => {
+    expect(client.getServerCapabilities()).toMatchObject({ resources: { subscribe: true } });
+    await expect(client.listResourceTemplates()).resolves.toMatchObject({ resourceTemplates: [{ uriTemplate: 'whatsapp://chats/{chat_id}/messages' }] });
+    await expect(client.subscribeResource({ uri: 'whatsapp://chats/15551234567@c.us/messages' })).resolves.toEqual({});
   });
 
   it('calls whatsapp_status', async () => {
