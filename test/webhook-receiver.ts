@@ -9,8 +9,11 @@ export interface Hit {
   body: string;
 }
 
-/** A receiver on loopback that answers with `respond` and records every request. */
-export async function receiver(respond: (hit: Hit, n: number, res: ServerResponse) => void) {
+/**
+ * A receiver on loopback that answers with `respond` and records every request; on `port` when
+ * given (a receiver brought up where a dead one was), waits bounded by `reachMs`.
+ */
+export async function receiver(respond: (hit: Hit, n: number, res: ServerResponse) => void, { port = 0, reachMs = 15_000 } = {}) {
   const hits: Hit[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const server: Server = createServer((req, res) => {
@@ -23,17 +26,17 @@ export async function receiver(respond: (hit: Hit, n: number, res: ServerRespons
       for (const w of waiters.filter((w) => hits.length >= w.count)) w.resolve();
     });
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return {
     url,
     hits,
-    /** Resolves once `count` requests arrived; throws after 15 s saying how many did. */
+    /** Resolves once `count` requests arrived; throws after `reachMs` saying how many did. */
     reach(count: number): Promise<void> {
       if (hits.length >= count) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`waited for ${count} requests, got ${hits.length}`)), 15_000);
+        const timer = setTimeout(() => reject(new Error(`waited for ${count} requests, got ${hits.length}`)), reachMs);
         waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },
