@@ -79,7 +79,10 @@ function freezeChromeOnSend(s: SimServer, body: string): void {
     const reply = rpc(msg);
     if (msg.op === 'send' && msg.message?.body === body) {
       network.rpc = rpc;
-      process.kill(-browserProcess(s.authDir)!, 'SIGSTOP');
+      const chrome = browserProcess(s.authDir);
+      // Never `-null`: process.kill(0) would reach this test's own process group.
+      if (chrome === null) throw new Error(`no single Chrome of ${s.authDir} to freeze`);
+      process.kill(-chrome, 'SIGSTOP');
     }
     return reply;
   };
@@ -103,9 +106,10 @@ describeChromium('the outbox across kill -9', () => {
     ];
     for (const id of queued) expect((await api(first.url, 'GET', `/api/outbox/${id}`)).body.item.state).toBe('queued');
 
-    const frozen = browserProcess(authDir)!;
+    const frozen = browserProcess(authDir);
+    expect(frozen).not.toBeNull();
     expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
-    process.kill(-frozen, 'SIGKILL');
+    process.kill(-frozen!, 'SIGKILL');
     expect(await waitForNoProcesses(authDir, 10_000)).toEqual([]);
 
     const second = await server(env, authDir);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
+import { LANE_WIDTH } from '../../src/webhooks/webhook-dispatcher.js';
 import { startServer, type ServerProcess } from '../server-process.js';
 import { closedPort, type Hit, receiver } from '../webhook-receiver.js';
 import { api } from './sim-server.js';
@@ -46,6 +47,18 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
+/** Polls a deliveries list (another process's database) until `done`; throws naming `what` and the last list. */
+async function deliveriesUntil(base: string, path: string, what: string, done: (list: any[]) => boolean, timeoutMs = 30_000): Promise<any[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await api(base, 'GET', path);
+    expect(status).toBe(200);
+    if (done(body.deliveries)) return body.deliveries;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(body).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Every hit is signed for its own body with the webhook's secret, and names the event it carries. */
 function expectSigned(hits: Hit[], secret: string): void {
   const wh = new Webhook(secret);
@@ -74,16 +87,7 @@ describe('webhook deliveries survive kill -9', () => {
     const up = await receiver((_hit, _n, res) => res.writeHead(204).end(), { port, reachMs: 60_000 });
     receivers.push(up);
     await up.reach(200);
-    const waitDelivered = async (): Promise<unknown[]> => {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const { body } = await api(second.url, 'GET', `/api/webhooks/${id}/deliveries?status=pending&limit=100`);
-        if (body.deliveries.length === 0) return body.deliveries;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for no pending deliveries; ${body.deliveries.length} left`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    };
-    expect(await waitDelivered()).toEqual([]);
+    await deliveriesUntil(second.url, `/api/webhooks/${id}/deliveries?status=pending&limit=100`, 'no pending deliveries', (list) => list.length === 0);
     expect((await api(second.url, 'GET', `/api/webhooks/${id}/deliveries?status=failed`)).body).toEqual({ ok: true, deliveries: [] });
     expect((await api(second.url, 'GET', `/api/webhooks/${id}/deliveries?status=delivered&limit=100`)).body.deliveries).toHaveLength(100);
 
@@ -104,13 +108,7 @@ describe('retries and isolation at process level', () => {
     await flaky.reach(3);
     expect(flaky.hits.map((hit) => hit.headers['webhook-id'])).toEqual(Array(3).fill(queued.body.delivery.event_id));
     expectSigned(flaky.hits, secret);
-    const deadline = Date.now() + 10_000;
-    let delivery: any;
-    do {
-      delivery = (await api(s.url, 'GET', `/api/webhooks/${id}/deliveries`)).body.deliveries[0];
-      if (delivery.status === 'delivered') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    } while (Date.now() < deadline);
+    const [delivery] = await deliveriesUntil(s.url, `/api/webhooks/${id}/deliveries`, 'the delivery to be delivered', (list) => list[0]?.status === 'delivered');
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, last_status_code: 200 });
   });
 
@@ -123,11 +121,11 @@ describe('retries and isolation at process level', () => {
     const fine = await hook(s.url, quick.url);
     // More than the silent receiver's lane can hold in flight, so its queue is backed up too.
     for (let n = 0; n < 40; n++) await api(s.url, 'POST', `/api/webhooks/${stuck.id}/test`);
-    await silent.reach(16);
+    await silent.reach(LANE_WIDTH);
     const started = Date.now();
     for (let n = 0; n < 20; n++) expect((await api(s.url, 'POST', `/api/webhooks/${fine.id}/test`)).status).toBe(202);
     await quick.reach(20);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(silent.hits).toHaveLength(16);
+    expect(silent.hits).toHaveLength(LANE_WIDTH);
   });
 });
