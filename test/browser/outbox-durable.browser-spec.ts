@@ -130,7 +130,7 @@ describeChromium('a backlog queued while the session is stopped', () => {
     const s = await server({ WHATSAPP_SEND_LIMIT: '20', WHATSAPP_SEND_WINDOW_MS: '1000', WHATSAPP_RECIPIENT_LIMIT: '0' });
     expect((await api(s.url, 'GET', '/api/status')).body.state).toBe('stopped');
     const recipients = ['15550000011', '15550000012', '15550000013', '15550000014', '15550000015'];
-    for (let n = 0; n < 100; n++) await enqueue(s.url, recipients[n % 5]!, `backlog ${n}`);
+    for (let n = 0; n < 100; n++) await enqueue(s.url, recipients[n % 5], `backlog ${n}`);
     expect((await sim.phone.sent()).length).toBe(0);
 
     await pairByQr(s, sim);
