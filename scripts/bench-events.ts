@@ -4,9 +4,10 @@
  * message at a time, from asking the phone to deliver it to the webhook receiver's request.
  * `event_throughput`: the real app in this process with the fake port, incoming messages emitted by
  * the port at BENCH_EVENTS_RATE per second (default 2000) for BENCH_EVENTS_SECONDS (default 60):
- * each stored, signed and POSTed to one loopback receiver, and streamed to one SSE client; every
+ * each stored, signed and POSTed to one loopback receiver (a process of its own), and streamed to one SSE client; every
  * event id is counted at both ends (lost, duplicated, lag after the last one). BENCH_EVENTS=none skips.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +38,7 @@ const TICK_MS = 10;
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-/** A loopback receiver that answers 204 and tells `onHit` the envelope's id and when it came. */
+/** A loopback receiver that answers 204 and tells `onHit` the envelope's id and body. */
 async function countingReceiver(onHit: (eventId: string, body: string) => void) {
   const server = createServer((req, res) => {
     let body = '';
@@ -59,12 +60,57 @@ async function countingReceiver(onHit: (eventId: string, body: string) => void) 
   };
 }
 
-/** Waits for `done()`, looking every 20 ms (the counts live in callbacks); throws after `ms` naming `what`. */
-async function until(what: string, done: () => boolean, ms: number, seen: () => string): Promise<void> {
+/**
+ * The throughput run's receiver, in a process of its own so that its HTTP parsing does not share
+ * the server's thread: it counts `webhook-id`s and reports `{ distinct, duplicates, lastAt }` on request.
+ */
+const CHILD_RECEIVER = `
+const http = require('node:http');
+const seen = new Map();
+let lastAt = 0;
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(204).end();
+    const id = String(req.headers['webhook-id']);
+    seen.set(id, (seen.get(id) ?? 0) + 1);
+    lastAt = Date.now();
+  });
+});
+server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+process.on('message', () => process.send({ distinct: seen.size, duplicates: [...seen.values()].filter((n) => n > 1).length, lastAt }));
+`;
+
+interface ReceiverCounts {
+  distinct: number;
+  duplicates: number;
+  lastAt: number;
+}
+
+async function childReceiver() {
+  const child = spawn(process.execPath, ['-e', CHILD_RECEIVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [{ port }] = (await once(child, 'message')) as [{ port: number }];
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    async counts(): Promise<ReceiverCounts> {
+      child.send('report');
+      const [counts] = (await once(child, 'message')) as [ReceiverCounts];
+      return counts;
+    },
+    async close(): Promise<void> {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Waits for `done()` (async: the counts live in other processes), looking every 50 ms; throws after `ms` naming `what`. */
+async function until(what: string, done: () => Promise<boolean>, ms: number, seen: () => string): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}; ${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -125,12 +171,8 @@ async function throughput(print: Print): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
-  const webhookHits = new Map<string, number>();
-  let lastHitAt = 0;
-  const receiver = await countingReceiver((id) => {
-    webhookHits.set(id, (webhookHits.get(id) ?? 0) + 1);
-    lastHitAt = performance.now();
-  });
+  const receiver = await childReceiver();
+  let counts: ReceiverCounts = { distinct: 0, duplicates: 0, lastAt: 0 };
   let stream: SseClient | null = null;
   try {
     const started = await api(base, 'POST', '/api/auth/start');
@@ -144,6 +186,7 @@ async function throughput(print: Print): Promise<void> {
     const total = RATE * SECONDS;
     const perTick = (RATE * TICK_MS) / 1000;
     const t0 = performance.now();
+    const wall0 = Date.now();
     let emitted = 0;
     while (emitted < total) {
       const due = Math.min(total, Math.floor(((performance.now() - t0) / TICK_MS + 1) * perTick));
@@ -152,11 +195,16 @@ async function throughput(print: Print): Promise<void> {
     }
     const injectedMs = performance.now() - t0;
     const sse = stream;
-    const seen = () => `webhook ${webhookHits.size}, SSE ${sse.events.length} of ${total}`;
-    await until('every event at the webhook and on SSE', () => webhookHits.size >= total && sse.events.length >= total, 600_000, seen);
-    const doneMs = Math.max(lastHitAt, performance.now()) - t0;
+    let sseDoneMs = 0;
+    const seen = () => `webhook ${counts.distinct}, SSE ${sse.events.length} of ${total}`;
+    const allArrived = async (): Promise<boolean> => {
+      if (!sseDoneMs && sse.events.length >= total) sseDoneMs = performance.now() - t0;
+      counts = await receiver.counts();
+      return counts.distinct >= total && sse.events.length >= total;
+    };
+    await until('every event at the webhook and on SSE', allArrived, 600_000, seen);
+    const doneMs = counts.lastAt - wall0;
     const stored = (await api(base, 'GET', '/metrics')).body as string;
-    const duplicates = [...webhookHits.values()].filter((n) => n > 1).length;
     const sseIds = new Set(sse.events.map((f) => f.id));
     print({
       name: 'event_throughput',
@@ -166,9 +214,10 @@ async function throughput(print: Print): Promise<void> {
       injected_per_s: Math.round(total / (injectedMs / 1000)),
       delivered_per_s: Math.round(total / (doneMs / 1000)),
       drain_after_last_ms: Math.round(doneMs - injectedMs),
-      webhook_distinct: webhookHits.size,
-      webhook_duplicates: duplicates,
+      webhook_distinct: counts.distinct,
+      webhook_duplicates: counts.duplicates,
       sse_events: sse.events.length,
+      sse_done_after_last_ms: Math.round(sseDoneMs - injectedMs),
       sse_distinct: sseIds.size,
       events_total_metric: Number(/^events_total\{type="message.received"\} (\d+)/m.exec(stored)?.[1] ?? NaN),
       cpus: cpus().length,
