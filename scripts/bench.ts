@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: first the idle server and MCP session churn (bench-server.ts, BENCH_MCP_SESSIONS,
- * default 2000; BENCH_SIZES=none skips the rest), then latency and memory of the built server against
+ * default 2000), the event pipeline (bench-events.ts; BENCH_EVENTS=none skips it; BENCH_SIZES=none
+ * skips the rest), then latency and memory of the built server against
  * the simulated WhatsApp Web (src/sandbox/simulator/), at several account sizes. Prints one JSON object per line; results and the
  * machine they came from are kept in docs/benchmarks.md.
  *
@@ -25,6 +26,7 @@ import {
   startSim,
   startSimServer,
 } from '../test/browser/sim-server.js';
+import { benchEvents } from './bench-events.js';
 import { benchServer } from './bench-server.js';
 
 const SIZES = process.env.BENCH_SIZES === 'none' ? [] : (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
@@ -126,6 +128,7 @@ async function benchSize(sim: Sim, server: SimServer, mcp: Client, chats: number
 
 async function main(): Promise<void> {
   await benchServer(print);
+  await benchEvents(print);
   if (SIZES.length === 0) return;
   // Seeding 10,000 chats makes the page re-sync them all: allow the phone more than its default wait.
   const sim = await startSim({ timeoutMs: 600_000 });

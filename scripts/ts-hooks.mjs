@@ -22,7 +22,14 @@ export async function load(url, context, nextLoad) {
   const fileName = fileURLToPath(url);
   const { outputText } = ts.transpileModule(await readFile(fileName, 'utf8'), {
     fileName,
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2023, inlineSourceMap: true },
+    // Nest's injection reads the decorators' parameter types (the benchmark boots the app in-process).
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2023,
+      inlineSourceMap: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+    },
   });
   return { format: 'module', source: outputText, shortCircuit: true };
 }

@@ -9,10 +9,13 @@ export interface Hit {
   body: string;
 }
 
-/** A receiver on loopback that answers with `respond` and records every request. */
-export async function receiver(respond: (hit: Hit, n: number, res: ServerResponse) => void) {
+/**
+ * A receiver on loopback that answers with `respond` and records every request; on `port` when
+ * given (a receiver brought up where a dead one was), waits bounded by `reachMs`.
+ */
+export async function receiver(respond: (hit: Hit, n: number, res: ServerResponse) => void, { port = 0, reachMs = 15_000 } = {}) {
   const hits: Hit[] = [];
-  const waiters: { count: number; resolve: () => void }[] = [];
+  const waiters = new Set<() => void>();
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -20,22 +23,38 @@ export async function receiver(respond: (hit: Hit, n: number, res: ServerRespons
       const hit = { headers: req.headers, body };
       hits.push(hit);
       respond(hit, hits.length, res);
-      for (const w of waiters.filter((w) => hits.length >= w.count)) w.resolve();
+      for (const check of [...waiters]) check();
     });
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
+  const until = (what: string, done: () => boolean): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!done()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`waited ${reachMs} ms for ${what}; got ${hits.length} requests`));
+      }, reachMs);
+      waiters.add(check);
+      check();
+    });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return {
     url,
     hits,
-    /** Resolves once `count` requests arrived; throws after 15 s saying how many did. */
+    /** Resolves once `count` requests arrived; throws after `reachMs` saying how many did. */
     reach(count: number): Promise<void> {
-      if (hits.length >= count) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`waited for ${count} requests, got ${hits.length}`)), 15_000);
-        waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
-      });
+      return until(`${count} requests`, () => hits.length >= count);
+    },
+    /** Resolves with the first request that `match` accepts; throws after `reachMs` naming `what`. */
+    async find(what: string, match: (hit: Hit) => boolean): Promise<Hit> {
+      await until(what, () => hits.some(match));
+      return hits.find(match)!;
     },
     close: () => {
       server.closeAllConnections();

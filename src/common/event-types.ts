@@ -1,4 +1,4 @@
-/** The contract's event types, in the order of its table (API.md, "Events"). */
+/** The contract's event types, in the order of its table (API.md, "Events"); `outbox.failed` is issue 14's. */
 export const EVENT_TYPES = [
   'message.received',
   'message.sent',
@@ -7,6 +7,7 @@ export const EVENT_TYPES = [
   'message.edited',
   'message.reaction',
   'session.status',
+  'outbox.failed',
   'webhook.test',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { describeError } from '../common/describe-error.js';
+import { OutboxTopic, type OutboxEventPayloads } from '../outbox/outbox-item.js';
 import { WhatsAppTopic, type WhatsAppEventPayloads as Payloads } from '../whatsapp/whatsapp-events.js';
 import type { EventType } from './event-envelope.js';
 import { EventsService } from './events.service.js';
@@ -55,6 +56,11 @@ export class EventsListener {
   @OnEvent(WhatsAppTopic.reaction)
   reaction({ session, at, id, chat_id, from, reaction }: Payloads['whatsapp.message.reaction']): void {
     this.store(session, at, 'message.reaction', { id, chat_id, from, reaction });
+  }
+
+  @OnEvent(OutboxTopic.failed)
+  outboxFailed({ session, at, item }: OutboxEventPayloads['outbox.failed']): void {
+    this.store(session, at, 'outbox.failed', { ...item });
   }
 
   private store(session: string, at: Date, type: EventType, data: Record<string, unknown>): void {

@@ -7,6 +7,8 @@ import { WhatsAppTopic, type WhatsAppEventPayloads } from '../whatsapp/whatsapp-
 import { DEFAULT_SESSION, WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import { processGroupRssBytes } from './chrome-rss.js';
 
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
 /**
  * Prometheus metrics (prom-client), in a registry of our own rather than the global one, so that
  * several apps in one process (tests) do not share counters. Sends, states and restarts are heard
@@ -25,7 +27,7 @@ export class MetricsService {
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route and status.',
     labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    buckets: SECONDS_BUCKETS,
     registers: [this.registry],
   });
   private readonly sent = new Counter({
@@ -72,14 +74,27 @@ export class MetricsService {
     });
   }
 
+  /** A gauge with one label whose values are all read when scraped (e.g. the outbox's depth by state). */
+  labelledGauge<L extends string>(name: string, help: string, label: L, read: () => Record<string, number>): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      collect() {
+        for (const [value, n] of Object.entries(read())) this.set({ [label]: value } as Record<L, string>, n);
+      },
+    });
+  }
+
   /** A counter other modules feed (events stored, webhook deliveries). */
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  /** A histogram in seconds other modules feed (delivery latency). */
-  histogram<L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> {
-    return new Histogram({ name, help, labelNames, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
+  /** A histogram in seconds other modules feed (delivery latency); waits of minutes bring their own buckets. */
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets = SECONDS_BUCKETS): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

@@ -4,6 +4,7 @@ import { MessagingModule } from '../messaging/messaging.module.js';
 import { Clock, SystemClock } from '../whatsapp/clock.js';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module.js';
 import { OutboxController } from './outbox.controller.js';
+import { OutboxMetrics } from './outbox.metrics.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { OutboxService } from './outbox.service.js';
 import { SqliteOutboxRepository } from './outbox.sqlite.js';
@@ -19,6 +20,7 @@ import { OutboxSettings, OutboxWorker } from './outbox.worker.js';
     { provide: Clock, useClass: SystemClock },
     OutboxService,
     OutboxWorker,
+    OutboxMetrics,
   ],
   exports: [OutboxService],
 })

@@ -10,7 +10,7 @@ const ID = /^evt_[0-9A-HJKMNP-TV-Z]{26}$/;
 const LIMIT_RULE = 'limit must be an integer between 1 and 1000';
 const TYPES_RULE =
   'types must be a comma-separated list of event types (message.received, message.sent, message.ack, message.revoked, ' +
-  'message.edited, message.reaction, session.status, webhook.test)';
+  'message.edited, message.reaction, session.status, outbox.failed, webhook.test)';
 const AFTER_RULE = 'after must be an event id (evt_ followed by 26 characters of a ULID)';
 
 let t: TestApp | undefined;

@@ -124,9 +124,9 @@ describe('/api/webhooks', () => {
     [{ url: 'http://u:p@x.invalid/' }, 'url must be an http:// or https:// URL without user or password, at most 2048 characters'],
     [{ url: `http://x.invalid/${'a'.repeat(2048)}` }, 'url must be an http:// or https:// URL without user or password, at most 2048 characters'],
     [{ url: ['http://x.invalid/'] }, 'url must be an http:// or https:// URL without user or password, at most 2048 characters'],
-    [{ url: 'http://x.invalid/', events: [] }, 'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, webhook.test) or ["*"]'],
-    [{ url: 'http://x.invalid/', events: 'message.received' }, 'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, webhook.test) or ["*"]'],
-    [{ url: 'http://x.invalid/', events: ['message.deleted'] }, 'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, webhook.test) or ["*"]'],
+    [{ url: 'http://x.invalid/', events: [] }, 'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, outbox.failed, webhook.test) or ["*"]'],
+    [{ url: 'http://x.invalid/', events: 'message.received' }, 'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, outbox.failed, webhook.test) or ["*"]'],
+    [{ url: 'http://x.invalid/', events: ['message.deleted'] }, 'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, outbox.failed, webhook.test) or ["*"]'],
     [{ url: 'http://x.invalid/', description: 'x'.repeat(501) }, 'description must be a string of at most 500 characters'],
     [{ url: 'http://x.invalid/', description: 5 }, 'description must be a string of at most 500 characters'],
   ])('refuses %j', async (body, message) => {
