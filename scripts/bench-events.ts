@@ -140,7 +140,13 @@ async function latency(print: Print): Promise<void> {
       if (n >= 5) samples.push(t1 - t0);
     }
     const sorted = samples.sort((a, b) => a - b);
-    print({ name: 'event_latency', samples: sorted.length, median_ms: round(percentile(sorted, 50)), p95_ms: round(percentile(sorted, 95)), max_ms: round(sorted.at(-1)!) });
+    print({
+      name: 'event_latency',
+      samples: sorted.length,
+      median_ms: round(percentile(sorted, 50)),
+      p95_ms: round(percentile(sorted, 95)),
+      max_ms: round(sorted.at(-1)!),
+    });
   } finally {
     await server.stop('SIGTERM');
     rmSync(server.authDir, { recursive: true, force: true });

@@ -15,7 +15,13 @@ import { buildOpenApiDocument, buildSwaggerUi } from './openapi/openapi.document
 async function main(): Promise<void> {
   // The sandbox's routes are documented although the build never starts a sandbox.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register('documented'), { logger: false });
-  const document = buildOpenApiDocument(app, app.get(McpTools).list().map((tool) => tool.name));
+  const document = buildOpenApiDocument(
+    app,
+    app
+      .get(McpTools)
+      .list()
+      .map((tool) => tool.name),
+  );
   const ui = await buildSwaggerUi(document);
   const folder = fileURLToPath(BUILT_DOCS);
   // From scratch, so nothing of an earlier build (or of another swagger-ui-dist) is served.

@@ -54,10 +54,7 @@ export async function createTestApp(
     .overrideProvider(AppConfig)
     .useValue(config);
   if (options.logger) builder = builder.overrideProvider(ROOT_LOGGER).useValue(options.logger);
-  const moduleRef = await builder
-    .overrideProvider(WhatsAppClientFactory)
-    .useValue(fake)
-    .compile();
+  const moduleRef = await builder.overrideProvider(WhatsAppClientFactory).useValue(fake).compile();
   moduleRef.useLogger(false);
   const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS));
   await app.init();

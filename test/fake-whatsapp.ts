@@ -237,12 +237,21 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
 
 /** A session on the fake port, built as DI builds it; the clock and the bus can be given. */
 export function fakeSession(config: AppConfig, fake: FakeWhatsApp, parts: { clock?: Clock; bus?: EventEmitter2 } = {}): WhatsAppSession {
-  return new WhatsAppSessionFactory(config, fake, parts.clock ?? new SystemClock(), parts.bus ?? new EventEmitter2(), new StoreStatusHook()).create('default');
+  return new WhatsAppSessionFactory(
+    config,
+    fake,
+    parts.clock ?? new SystemClock(),
+    parts.bus ?? new EventEmitter2(),
+    new StoreStatusHook(),
+  ).create('default');
 }
 
 /** Waits for `session` to be in `state`; throws, naming the state it saw, after `timeoutMs`. */
 export async function reachState(session: WhatsAppSession, state: ClientState, timeoutMs = 2000): Promise<ClientState> {
   const seen = await session.waitFor((s) => s === state, timeoutMs);
-  if (seen !== state) throw new Error(`timed out after ${timeoutMs} ms waiting for state ${state}; the session is ${seen} (${JSON.stringify(session.status())})`);
+  if (seen !== state)
+    throw new Error(
+      `timed out after ${timeoutMs} ms waiting for state ${state}; the session is ${seen} (${JSON.stringify(session.status())})`,
+    );
   return seen;
 }

@@ -56,7 +56,7 @@ export async function startServer(
   let output = '';
   const exited = once(child, 'exit').then(([code, signal]) => {
     for (const dir of [ownAuthDir, ownDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
-    return { code, signal } as Exit;
+    return { code, signal };
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), timeoutMs);
@@ -68,8 +68,8 @@ export async function startServer(
         resolve(match[1]);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code ?? signal} before listening:\n${output}`));
@@ -84,19 +84,19 @@ export async function startServer(
         const check = (): void => {
           if (!pattern.test(output)) return;
           clearTimeout(timer);
-          child.stdout!.off('data', onData);
-          child.stderr!.off('data', onData);
+          child.stdout.off('data', onData);
+          child.stderr.off('data', onData);
           resolve();
         };
         // Registered after the listener that appends to `output`, so it sees each write.
         const onData = check;
         const timer = setTimeout(() => {
-          child.stdout!.off('data', onData);
-          child.stderr!.off('data', onData);
+          child.stdout.off('data', onData);
+          child.stderr.off('data', onData);
           reject(new Error(`output never matched ${pattern}:\n${output}`));
         }, ms);
-        child.stdout!.on('data', onData);
-        child.stderr!.on('data', onData);
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
         check();
       }),
     async stop(signal: NodeJS.Signals = 'SIGTERM') {

@@ -41,4 +41,3 @@ export function setupSession(env: Record<string, string> = {}, clock?: FakeClock
   };
   return { fake, session, newSession, reached, linkEarlier, linkedAndReady, cleanup: () => Promise.all(sessions.map((s) => s.stop())) };
 }
-

@@ -61,7 +61,11 @@ export class SseClient {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
         const seen = this.frames.map((f) => f.id ?? (f.comment !== undefined ? `:${f.comment}` : `retry ${f.retry}`));
-        reject(new Error(`waited ${timeoutMs} ms for ${what}; saw ${this.frames.length} frames [${seen.slice(-10).join(', ')}], ended: ${this.ended}`));
+        reject(
+          new Error(
+            `waited ${timeoutMs} ms for ${what}; saw ${this.frames.length} frames [${seen.slice(-10).join(', ')}], ended: ${this.ended}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
       check();

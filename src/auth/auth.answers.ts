@@ -68,7 +68,11 @@ export const ClientStatusShape = answer(
       restarts: documented(z.int().min(0), 'Automatic restarts since the server started', 0),
       next_restart_at: documented(isoTime().nullable(), 'When the next automatic restart is due (ISO 8601)', null),
       store: StoreStatusShape.nullable(),
-      sandbox: documented(z.literal(true), 'Present only in a sandbox (WHATSAPP_SANDBOX): the phone and WhatsApp are simulated', true).optional(),
+      sandbox: documented(
+        z.literal(true),
+        'Present only in a sandbox (WHATSAPP_SANDBOX): the phone and WhatsApp are simulated',
+        true,
+      ).optional(),
     })
     .describe('The status object: where the linked-device client is.'),
 );
@@ -97,7 +101,10 @@ export const PairingCodeAlreadyLinkedShape = answer(
 );
 
 /** One of the two: REST documents it as a oneOf, MCP as an object that is one of them. */
-export const PairingCodeAnswerShape = z.discriminatedUnion('already_authenticated', [PairingCodeIssuedShape, PairingCodeAlreadyLinkedShape]);
+export const PairingCodeAnswerShape = z.discriminatedUnion('already_authenticated', [
+  PairingCodeIssuedShape,
+  PairingCodeAlreadyLinkedShape,
+]);
 export type PairingCodeAnswer = z.infer<typeof PairingCodeAnswerShape>;
 
 export const LogoutAnswerShape = answer(

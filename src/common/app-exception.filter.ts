@@ -46,7 +46,9 @@ interface BodyParserError {
 const size = (bytes: number): string => (bytes % 1_048_576 === 0 ? `${bytes / 1_048_576} MiB` : `${bytes / 1024} KiB`);
 
 const isBodyParserError = (error: unknown): error is BodyParserError =>
-  typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' &&
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as BodyParserError).type === 'string' &&
   typeof (error as BodyParserError).status === 'number';
 
 const isParseFailure = (exception: unknown): boolean => {

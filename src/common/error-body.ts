@@ -16,5 +16,7 @@ export const ErrorDetailShape = answer(
 
 export const ErrorBodyShape = answer(
   'ErrorBody',
-  z.object({ ok: documented(z.literal(false), undefined, false), error: ErrorDetailShape }).describe('The one error shape of every REST route.'),
+  z
+    .object({ ok: documented(z.literal(false), undefined, false), error: ErrorDetailShape })
+    .describe('The one error shape of every REST route.'),
 );

@@ -32,7 +32,6 @@ export function messageProblem(value: unknown): string | null {
  */
 export function limitValue(value: unknown, max: number, fallback: number): number | null {
   if (value === undefined || value === null) return fallback;
-  const number =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   return Number.isInteger(number) && number >= 1 && number <= max ? number : null;
 }

@@ -6,6 +6,6 @@ import type { Request } from 'express';
  * Logs and metrics use it instead of the raw path, which a scanner can vary without end.
  */
 export function routeOf(request: Partial<Pick<Request, 'route'>>): string | null {
-  const path: unknown = request.route?.path;
+  const path: unknown = (request.route as { path?: unknown } | undefined)?.path;
   return typeof path === 'string' && !path.includes('*') ? path : null;
 }

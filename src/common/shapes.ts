@@ -36,7 +36,7 @@ export const isoTime = (): z.ZodString => z.string().meta({ format: 'date-time' 
  * (Gemini's OpenAPI subset) reject type arrays, and the MCP Inspector warns about them.
  */
 export function mcpSchema(schema: z.ZodType): JsonSchema {
-  return tidy(z.toJSONSchema(schema, { target: 'draft-07', io: 'input', unrepresentable: 'throw' }) as JsonSchema, 'mcp');
+  return tidy(z.toJSONSchema(schema, { target: 'draft-07', io: 'input', unrepresentable: 'throw' }), 'mcp');
 }
 
 /** Every registered shape as OpenAPI 3.0 components (nullable as `nullable: true`, the only form 3.0 has). */
@@ -74,4 +74,3 @@ function tidy(node: JsonSchema, dialect: 'mcp' | 'openapi'): JsonSchema {
   }
   return out;
 }
-

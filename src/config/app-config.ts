@@ -1,4 +1,15 @@
-import { readAccess, readBrowser, readData, readLimits, readMcp, readRecovery, readSandbox, readServer, readStore, readWebhooks } from './config-sections.js';
+import {
+  readAccess,
+  readBrowser,
+  readData,
+  readLimits,
+  readMcp,
+  readRecovery,
+  readSandbox,
+  readServer,
+  readStore,
+  readWebhooks,
+} from './config-sections.js';
 import { ConfigError, type Env } from './env-readers.js';
 
 export { AUTO_START_MODES, type AutoStart, chromeCandidates, LOG_LEVELS, type LogLevel, splitFlags } from './config-sections.js';

@@ -165,7 +165,10 @@ export function readWebhooks(env: Env) {
     throw new ConfigError('WHATSAPP_WEBHOOK_URL', 'must be an http:// or https:// URL without user or password');
   }
   if (url !== null && secret === null) {
-    throw new ConfigError('WHATSAPP_WEBHOOK_SECRET', 'must be set with WHATSAPP_WEBHOOK_URL (whsec_ and the base64 of 24 to 64 random bytes)');
+    throw new ConfigError(
+      'WHATSAPP_WEBHOOK_SECRET',
+      'must be set with WHATSAPP_WEBHOOK_URL (whsec_ and the base64 of 24 to 64 random bytes)',
+    );
   }
   if (secret !== null && !isWebhookSecret(secret)) {
     throw new ConfigError('WHATSAPP_WEBHOOK_SECRET', 'must be whsec_ followed by the base64 of 24 to 64 random bytes');
@@ -173,7 +176,10 @@ export function readWebhooks(env: Env) {
   const events = list(env, 'WHATSAPP_WEBHOOK_EVENTS');
   const unknown = events.filter((type) => type !== '*' && !(EVENT_TYPES as readonly string[]).includes(type));
   if (unknown.length > 0) {
-    throw new ConfigError('WHATSAPP_WEBHOOK_EVENTS', `must list event types (${EVENT_TYPES.join(', ')}) or * (unknown: ${unknown.join(', ')})`);
+    throw new ConfigError(
+      'WHATSAPP_WEBHOOK_EVENTS',
+      `must list event types (${EVENT_TYPES.join(', ')}) or * (unknown: ${unknown.join(', ')})`,
+    );
   }
   const webhookRetryMinMs = integer(env, 'WHATSAPP_WEBHOOK_RETRY_MIN_MS', 5_000, 1, 86_400_000);
   const webhookRetryMaxMs = integer(env, 'WHATSAPP_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 7 * 86_400_000);

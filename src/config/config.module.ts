@@ -8,7 +8,9 @@ import { AppConfig, CONFIG_SECTIONS } from './app-config.js';
  * inject, assembled from them. Namespaces are read when the app is built, not when this file is
  * imported: main.ts loads `.env` first (the only reader of it, hence ignoreEnvFile).
  */
-const NAMESPACES = Object.entries(CONFIG_SECTIONS).map(([name, read]) => registerAs(name, () => read(process.env, process.cwd(), process.argv)));
+const NAMESPACES = Object.entries(CONFIG_SECTIONS).map(([name, read]) =>
+  registerAs(name, () => read(process.env, process.cwd(), process.argv)),
+);
 
 @Global()
 @Module({

@@ -6,8 +6,18 @@ describe('the sandbox settings', () => {
   });
 
   it('read every variable, the folder relative to the working directory', () => {
-    const env = { WHATSAPP_SANDBOX: 'true', WHATSAPP_SANDBOX_LINK: 'QR', WHATSAPP_SANDBOX_CHATS: '0', WHATSAPP_SANDBOX_DIR: 'sandbox-data' };
-    expect(loadAppConfig(env, '/srv/app')).toMatchObject({ sandbox: true, sandboxLink: 'qr', sandboxChats: 0, sandboxDir: '/srv/app/sandbox-data' });
+    const env = {
+      WHATSAPP_SANDBOX: 'true',
+      WHATSAPP_SANDBOX_LINK: 'QR',
+      WHATSAPP_SANDBOX_CHATS: '0',
+      WHATSAPP_SANDBOX_DIR: 'sandbox-data',
+    };
+    expect(loadAppConfig(env, '/srv/app')).toMatchObject({
+      sandbox: true,
+      sandboxLink: 'qr',
+      sandboxChats: 0,
+      sandboxDir: '/srv/app/sandbox-data',
+    });
     expect(loadAppConfig({ WHATSAPP_SANDBOX_CHATS: '500' }).sandboxChats).toBe(500);
   });
 
@@ -24,6 +34,8 @@ describe('the sandbox settings', () => {
   it('refuses to listen beyond loopback without a key, like the server', () => {
     const open = loadAppConfig({ WHATSAPP_SANDBOX: 'true', WHATSAPP_MCP_HOST: '0.0.0.0' });
     expect(() => assertSafeBinding(open)).toThrow('Invalid configuration: WHATSAPP_API_KEY must be set when listening beyond loopback');
-    expect(() => assertSafeBinding(loadAppConfig({ WHATSAPP_SANDBOX: 'true', WHATSAPP_MCP_HOST: '0.0.0.0', WHATSAPP_API_KEY: 'k' }))).not.toThrow();
+    expect(() =>
+      assertSafeBinding(loadAppConfig({ WHATSAPP_SANDBOX: 'true', WHATSAPP_MCP_HOST: '0.0.0.0', WHATSAPP_API_KEY: 'k' })),
+    ).not.toThrow();
   });
 });

@@ -31,7 +31,11 @@ describe('lockDataDir', () => {
   it('writes our pid and removes the lock on release', () => {
     const dir = tempDir('wa-lock-');
     const release = lockDataDir(dir);
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toEqual({ pid: process.pid, host: hostname(), started: startTime(process.pid) });
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toEqual({
+      pid: process.pid,
+      host: hostname(),
+      started: startTime(process.pid),
+    });
     release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });

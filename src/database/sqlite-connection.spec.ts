@@ -44,7 +44,9 @@ describe('openDatabase', () => {
   it('boots twice on the same folder, keeping the data and running no step again', () => {
     const dir = tempDir('wa-db-');
     const first = openDatabase(dir);
-    first.db.prepare("INSERT INTO events (id, type, session, timestamp, data) VALUES ('evt_1', 'session.status', 'default', 't', '{}')").run();
+    first.db
+      .prepare("INSERT INTO events (id, type, session, timestamp, data) VALUES ('evt_1', 'session.status', 'default', 't', '{}')")
+      .run();
     first.close();
     const second = openDatabase(dir);
     try {

@@ -19,7 +19,10 @@ export function openDatabase(dataDir: string): { db: Database; close: () => void
     chmodSync(dataDir, 0o700);
   } catch (error) {
     // MCP clients often start the server in a folder it cannot write (/ on macOS).
-    throw new Error(`the data folder ${dataDir} cannot be created or used (${describeError(error)}): set WHATSAPP_DATA_DIR to a writable folder`);
+    throw new Error(
+      `the data folder ${dataDir} cannot be created or used (${describeError(error)}): set WHATSAPP_DATA_DIR to a writable folder`,
+      { cause: error },
+    );
   }
   const release = lockDataDir(dataDir);
   try {

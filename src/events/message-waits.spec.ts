@@ -28,7 +28,8 @@ describe('MessageWaits', () => {
   let clock: FakeClock;
   let events: EventsService;
   let waits: MessageWaits;
-  const receive = (chatId: string, body = 'hi') => events.record('default', 'message.received', new Date(), { id: `m-${body}`, chat_id: chatId, body });
+  const receive = (chatId: string, body = 'hi') =>
+    events.record('default', 'message.received', new Date(), { id: `m-${body}`, chat_id: chatId, body });
 
   beforeEach(() => {
     clock = new FakeClock();
@@ -41,20 +42,32 @@ describe('MessageWaits', () => {
     const start = receive(ALICE, 'one');
     events.record('default', 'message.ack', new Date(), { id: 'x', chat_id: ALICE, ack: 'read' });
     const two = receive(ALICE, 'two');
-    await expect(waits.wait({ chatId: null, after: start.id, timeoutMs: 0, limit: 20 })).resolves.toEqual({ ok: true, count: 1, events: [two], next_after: two.id });
+    await expect(waits.wait({ chatId: null, after: start.id, timeoutMs: 0, limit: 20 })).resolves.toEqual({
+      ok: true,
+      count: 1,
+      events: [two],
+      next_after: two.id,
+    });
   });
 
   it('without a cursor starts from now: older messages are not returned, next_after is the newest event', async () => {
     receive(ALICE, 'old');
     const newest = events.record('default', 'session.status', new Date(), { state: 'ready' });
-    await expect(waits.wait({ chatId: null, after: null, timeoutMs: 0, limit: 20 })).resolves.toEqual({ ok: true, count: 0, events: [], next_after: newest.id });
+    await expect(waits.wait({ chatId: null, after: null, timeoutMs: 0, limit: 20 })).resolves.toEqual({
+      ok: true,
+      count: 0,
+      events: [],
+      next_after: newest.id,
+    });
   });
 
   it('with an empty log, "from now" is still a cursor: passed back, it finds what came in between', async () => {
     const now = await waits.wait({ chatId: null, after: null, timeoutMs: 0, limit: 20 });
     expect(now).toMatchObject({ count: 0, next_after: expect.stringMatching(/^evt_/) });
     const between = receive(ALICE, 'between');
-    await expect(waits.wait({ chatId: null, after: now.next_after, timeoutMs: 0, limit: 20 })).resolves.toMatchObject({ events: [between] });
+    await expect(waits.wait({ chatId: null, after: now.next_after, timeoutMs: 0, limit: 20 })).resolves.toMatchObject({
+      events: [between],
+    });
   });
 
   it('waits, then answers as soon as a message is stored, and stops listening', async () => {

@@ -7,9 +7,9 @@ import { SERVICE_NAME } from '../common/service.js';
 
 export const LivenessStatusShape = answer(
   'LivenessStatus',
-  z.object({ state: ClientStateShape, ready: documented(z.boolean(), undefined, true) }).describe(
-    'The status as liveness shows it without the API key.',
-  ),
+  z
+    .object({ state: ClientStateShape, ready: documented(z.boolean(), undefined, true) })
+    .describe('The status as liveness shows it without the API key.'),
 );
 
 export const HealthAnswerShape = answer(

@@ -27,7 +27,12 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: 200 only while the WhatsApp client is ready', description: 'Needs no key.' })
   @ApiSecurity({})
   @ApiOkResponse({ schema: shapeRef(ReadinessAnswerShape) })
-  @ApiResponse({ status: 503, description: 'Not ready', schema: shapeRef(ReadinessAnswerShape), example: { ready: false, state: 'starting' } })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready',
+    schema: shapeRef(ReadinessAnswerShape),
+    example: { ready: false, state: 'starting' },
+  })
   @ApiOpenRouteErrors()
   ready(@Res({ passthrough: true }) response: Response) {
     return this.health.readiness(response);

@@ -38,7 +38,8 @@ export class HealthService {
 
   /** The MCP address as clients reach it: the configured host and the port actually listened on. */
   private mcpUrl(): string {
-    const address = this.adapterHost.httpAdapter?.getHttpServer()?.address() as AddressInfo | string | null;
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as { address(): AddressInfo | string | null } | undefined;
+    const address = server?.address() ?? null;
     const port = address && typeof address === 'object' ? address.port : this.config.port;
     const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
     return `http://${host}:${port}/mcp`;

@@ -40,7 +40,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request>();
     const key = this.idempotency.parseKey(request.headers[IDEMPOTENCY_HEADER.toLowerCase()]);
     if (key === undefined) return next.handle();
-    const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+    const status =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
     const session = typeof request.params?.session === 'string' ? request.params.session : DEFAULT_SESSION;
     const run = async () => {
       const outcome = await this.idempotency.execute({ route, session, key, body: request.body }, async () => ({

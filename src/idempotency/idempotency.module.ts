@@ -15,8 +15,16 @@ import { SqliteIdempotencyRepository } from './idempotency.sqlite.js';
 @Global()
 @Module({
   providers: [
-    { provide: IdempotencyRepository, inject: [SqliteConnection], useFactory: (c: SqliteConnection) => new SqliteIdempotencyRepository(c.db) },
-    { provide: IdempotencySettings, inject: [AppConfig], useFactory: (config: AppConfig) => new IdempotencySettings(config.idempotencyTtlHours) },
+    {
+      provide: IdempotencyRepository,
+      inject: [SqliteConnection],
+      useFactory: (c: SqliteConnection) => new SqliteIdempotencyRepository(c.db),
+    },
+    {
+      provide: IdempotencySettings,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new IdempotencySettings(config.idempotencyTtlHours),
+    },
     { provide: Clock, useClass: SystemClock },
     IdempotencyService,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -61,7 +61,9 @@ describe('IdempotencyService.once (MCP)', () => {
       throw new AppError('not_on_whatsapp', '1 is not on WhatsApp; nothing was sent.');
     };
     await expect(service.once('send', 'k1', {}, notOn)).rejects.toMatchObject({ code: 'not_on_whatsapp' });
-    await expect(service.once('send', 'k1', {}, async () => 'sent')).rejects.toEqual(new AppError('not_on_whatsapp', '1 is not on WhatsApp; nothing was sent.'));
+    await expect(service.once('send', 'k1', {}, async () => 'sent')).rejects.toEqual(
+      new AppError('not_on_whatsapp', '1 is not on WhatsApp; nothing was sent.'),
+    );
     const notReady = async () => {
       throw new AppError('not_ready', 'not ready');
     };

@@ -76,7 +76,10 @@ export class IdempotencyService {
     if (!claim.claimed) {
       const { existing } = claim;
       if (existing.fingerprint !== fingerprint) {
-        throw new AppError('idempotency_mismatch', 'This Idempotency-Key was already used with a different request body; use a new key for a new request.');
+        throw new AppError(
+          'idempotency_mismatch',
+          'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+        );
       }
       if (existing.answer) return { replayed: true, answer: existing.answer };
       throw this.running.has(`${scope}\n${request.key}`)
@@ -113,7 +116,10 @@ export class IdempotencyService {
   async once<T>(route: string, key: unknown, input: unknown, work: () => Promise<T>): Promise<T> {
     const parsed = this.parseKey(key);
     if (parsed === undefined) return work();
-    const outcome = await this.execute({ route, session: DEFAULT_SESSION, key: parsed, body: input }, async () => ({ status: 200, body: await work() }));
+    const outcome = await this.execute({ route, session: DEFAULT_SESSION, key: parsed, body: input }, async () => ({
+      status: 200,
+      body: await work(),
+    }));
     return answerBody(outcome.answer) as T;
   }
 

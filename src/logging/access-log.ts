@@ -22,7 +22,8 @@ export function accessLog(logger: Logger) {
     },
     customSuccessObject: (request: Req, _response, value: object) => ({ ...value, route: routeOf(request) }),
     customErrorObject: (request: Req, _response, _error, value: object) => ({ ...value, route: routeOf(request) }),
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
     customSuccessMessage: (request: Req, response) => `${request.method} ${request.path ?? request.url} ${response.statusCode}`,
     customErrorMessage: (request: Req, response) => `${request.method} ${request.path ?? request.url} ${response.statusCode}`,
     customAttributeKeys: { responseTime: 'duration_ms' },

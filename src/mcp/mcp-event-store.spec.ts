@@ -23,7 +23,13 @@ describe('McpEventStore', () => {
     const three = await store.storeEvent('a', note(3));
     await store.storeEvent('a', {} as JSONRPCMessage);
     await expect(store.getStreamIdForEventId(priming)).resolves.toBe('a');
-    await expect(replayed(store, priming)).resolves.toEqual({ streamId: 'a', sent: [[one, note(1)], [three, note(3)]] });
+    await expect(replayed(store, priming)).resolves.toEqual({
+      streamId: 'a',
+      sent: [
+        [one, note(1)],
+        [three, note(3)],
+      ],
+    });
   });
 
   it('keeps the last 50 messages of a session; an older id is unknown', async () => {

@@ -27,11 +27,15 @@ export class McpEventStore implements EventStore {
     return Promise.resolve(this.kept.get(eventId)?.streamId);
   }
 
-  async replayEventsAfter(lastEventId: EventId, { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> }): Promise<StreamId> {
+  async replayEventsAfter(
+    lastEventId: EventId,
+    { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> },
+  ): Promise<StreamId> {
     const streamId = this.kept.get(lastEventId)?.streamId ?? '';
     for (const [id, event] of [...this.kept]) {
       // A priming event carries no message: the reconnected stream needs none.
-      if (Number(id) > Number(lastEventId) && event.streamId === streamId && Object.keys(event.message).length > 0) await send(id, event.message);
+      if (Number(id) > Number(lastEventId) && event.streamId === streamId && Object.keys(event.message).length > 0)
+        await send(id, event.message);
     }
     return streamId;
   }

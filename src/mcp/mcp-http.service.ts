@@ -57,7 +57,11 @@ function cancelWhenDropped(session: McpSession, request: Request, response: Resp
   response.once('close', () => {
     if (response.writableFinished) return;
     for (const requestId of ids) {
-      session.transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'The client closed the connection' } });
+      session.transport.onmessage?.({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId, reason: 'The client closed the connection' },
+      });
     }
   });
 }
@@ -92,7 +96,13 @@ export class McpHttpService {
   private async forward(sessionId: string, request: Request, response: Response, body: unknown): Promise<void> {
     const session = this.sessions.use(sessionId);
     if (!session) {
-      return rpcError(response, 404, -32001, 'Session not found: it was closed or expired; send initialize without a session id to open a new one', jsonRpcIdOf(body));
+      return rpcError(
+        response,
+        404,
+        -32001,
+        'Session not found: it was closed or expired; send initialize without a session id to open a new one',
+        jsonRpcIdOf(body),
+      );
     }
     if (session.jsonResponse && !acceptsSse(request)) admitPlainClient(request);
     if (request.method === 'GET') this.sessions.holdOpen(session, response);

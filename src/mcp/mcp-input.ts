@@ -27,7 +27,10 @@ export function mcpInputSchema(dto?: new () => object): Tool['inputSchema'] {
   const required: string[] = [];
   for (const [key, doc] of dto ? propertyDocs(dto) : []) {
     // A documented type wins: a property such as `string | null` has no design type to read.
-    const type = typeof doc.type === 'string' && JSON_NAMES.has(doc.type) ? doc.type : jsonType(Reflect.getMetadata('design:type', dto!.prototype as object, key) as unknown, key);
+    const type =
+      typeof doc.type === 'string' && JSON_NAMES.has(doc.type)
+        ? doc.type
+        : jsonType(Reflect.getMetadata('design:type', dto!.prototype as object, key) as unknown, key);
     properties[key] = { type, ...Object.fromEntries(KEPT.filter((k) => doc[k] !== undefined).map((k) => [k, doc[k]])) };
     if (doc.required !== false) required.push(key);
   }

@@ -7,7 +7,13 @@ import { AppError } from '../common/app-error.js';
 import { McpResourceTemplate, type McpResourceParams, type McpResourceSource } from './mcp-resource.decorator.js';
 import { McpResources } from './mcp-resources.js';
 
-@McpResourceTemplate({ uriTemplate: 'test://things/{id}', name: 'thing', title: 'A thing', description: 'For the test', mimeType: 'application/json' })
+@McpResourceTemplate({
+  uriTemplate: 'test://things/{id}',
+  name: 'thing',
+  title: 'A thing',
+  description: 'For the test',
+  mimeType: 'application/json',
+})
 @Injectable()
 class Things implements McpResourceSource {
   readonly updated$ = new Subject<McpResourceParams>();
@@ -35,7 +41,9 @@ describe('McpResources (discovered from the feature modules)', () => {
   });
 
   it('lists the declared templates and reads through the source, with the variables decoded', async () => {
-    expect(resources.templates).toEqual([{ uriTemplate: 'test://things/{id}', name: 'thing', title: 'A thing', description: 'For the test', mimeType: 'application/json' }]);
+    expect(resources.templates).toEqual([
+      { uriTemplate: 'test://things/{id}', name: 'thing', title: 'A thing', description: 'For the test', mimeType: 'application/json' },
+    ]);
     await expect(resources.read('test://things/a%40b')).resolves.toEqual({
       contents: [{ uri: 'test://things/a%40b', mimeType: 'application/json', text: '{"id":"a@b"}' }],
     });

@@ -52,9 +52,9 @@ export class McpResources implements OnModuleDestroy {
   /** Starts tracking a connected server's subscriptions; they end with `detach`. */
   attach(server: Server): void {
     this.servers.set(server, new Map());
-    this.listening ??= merge(...this.families.map((family) => family.source.updated$.pipe(map((params) => keyOf(family, params))))).subscribe((key) =>
-      this.notify(key),
-    );
+    this.listening ??= merge(
+      ...this.families.map((family) => family.source.updated$.pipe(map((params) => keyOf(family, params)))),
+    ).subscribe((key) => this.notify(key));
   }
 
   detach(server: Server): void {
@@ -84,7 +84,9 @@ export class McpResources implements OnModuleDestroy {
     for (const [server, subscriptions] of this.servers) {
       const uri = subscriptions.get(key);
       if (uri === undefined) continue;
-      server.sendResourceUpdated({ uri }).catch((error: unknown) => this.logger.warn(`Could not notify an MCP client of a resource update: ${describeError(error)}`));
+      server
+        .sendResourceUpdated({ uri })
+        .catch((error: unknown) => this.logger.warn(`Could not notify an MCP client of a resource update: ${describeError(error)}`));
     }
   }
 
@@ -106,7 +108,9 @@ export class McpResources implements OnModuleDestroy {
   private get families(): Family[] {
     this.found ??= this.discovery.getProviders().flatMap((wrapper) => {
       const spec = this.discovery.getMetadataByDecorator(McpResourceTemplate, wrapper);
-      return spec && wrapper.instance ? [{ spec, template: new UriTemplate(spec.uriTemplate), source: wrapper.instance as McpResourceSource }] : [];
+      return spec && wrapper.instance
+        ? [{ spec, template: new UriTemplate(spec.uriTemplate), source: wrapper.instance as McpResourceSource }]
+        : [];
     });
     return this.found;
   }

@@ -28,7 +28,11 @@ describe('MCP tool results', () => {
     expect(result.isError).toBe(true);
     expect(body).toEqual({
       ok: false,
-      error: { code: 'internal', message: `Internal error (error id ${body.error.error_id})`, error_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      error: {
+        code: 'internal',
+        message: `Internal error (error id ${body.error.error_id})`,
+        error_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      },
     });
     expect(JSON.stringify(result)).not.toContain('secret');
   });

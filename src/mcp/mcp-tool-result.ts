@@ -45,7 +45,12 @@ export const RESOURCE_NOT_FOUND = -32002;
 export function resourceError(error: unknown): McpError {
   if (error instanceof McpError) return error;
   if (error instanceof AppError) {
-    const code = error.code === 'invalid_input' ? ErrorCode.InvalidParams : error.code === 'chat_not_found' ? RESOURCE_NOT_FOUND : ErrorCode.InternalError;
+    const code =
+      error.code === 'invalid_input'
+        ? ErrorCode.InvalidParams
+        : error.code === 'chat_not_found'
+          ? RESOURCE_NOT_FOUND
+          : ErrorCode.InternalError;
     return new McpError(code, error.message, { code: error.code, message: error.message, ...error.details });
   }
   const errorId = randomUUID();

@@ -21,7 +21,9 @@ const MCP_ERRORS: Record<number, string> = {
 
 /** /mcp refuses as JSON-RPC: `{ jsonrpc: "2.0", error: { code, message }, id }` */
 const ApiMcpErrors = (...statuses: number[]): MethodDecorator =>
-  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: MCP_ERRORS[status], schema: shapeRef(JsonRpcErrorShape) })));
+  applyDecorators(
+    ...statuses.map((status) => ApiResponse({ status, description: MCP_ERRORS[status], schema: shapeRef(JsonRpcErrorShape) })),
+  );
 
 /** MCP over Streamable HTTP. The SDK's transport writes every answer, hence `@Res()`. */
 @ApiTags('mcp')

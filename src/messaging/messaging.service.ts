@@ -25,7 +25,14 @@ export class MessagingService {
 
   /** Publishes its outcome: sent, or failed with the error code (after input validation). */
   async send(phoneDigits: string, message: string): Promise<SendAnswer> {
-    return (await this.published(() => this.sendNow(phoneDigits, message, () => this.limits.send(phoneDigits), () => true)))!;
+    return (await this.published(() =>
+      this.sendNow(
+        phoneDigits,
+        message,
+        () => this.limits.send(phoneDigits),
+        () => true,
+      ),
+    ))!;
   }
 
   /**
@@ -48,7 +55,12 @@ export class MessagingService {
     }
   }
 
-  private async sendNow(phoneDigits: string, message: string, takeSlot: () => Promise<void>, sending: () => boolean): Promise<SendAnswer | null> {
+  private async sendNow(
+    phoneDigits: string,
+    message: string,
+    takeSlot: () => Promise<void>,
+    sending: () => boolean,
+  ): Promise<SendAnswer | null> {
     const session = this.whatsapp.session();
     await session.ensureReady();
     await takeSlot();
@@ -60,10 +72,12 @@ export class MessagingService {
     if (!sending()) return null;
     // Recorded before the client is called: the library may report the message before it answers.
     const ticket = this.sentMessages.begin(chatId, message);
-    const sent = await session.use((client) => client.sendText(chatId, message), false).catch((error: unknown) => {
-      ticket.failed();
-      return whatsappFailure('send the message')(error);
-    });
+    const sent = await session
+      .use((client) => client.sendText(chatId, message), false)
+      .catch((error: unknown) => {
+        ticket.failed();
+        return whatsappFailure('send the message')(error);
+      });
     ticket.sent(sent.id);
     const seconds = sent.timestamp || Date.now() / 1000;
     return {

@@ -40,7 +40,9 @@ export class MessagingTools {
     order: 4,
   })
   send({ phone_number, message, idempotency_key }: SendMessageToolDto) {
-    return this.idempotency.once(SEND_KEY_SCOPE, idempotency_key, { phone_number, message }, () => this.messaging.send(phone_number, message));
+    return this.idempotency.once(SEND_KEY_SCOPE, idempotency_key, { phone_number, message }, () =>
+      this.messaging.send(phone_number, message),
+    );
   }
 
   @McpTool({

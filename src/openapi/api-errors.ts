@@ -21,7 +21,10 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
     message: 'Origin https://evil.example is not allowed; list it in WHATSAPP_ALLOWED_ORIGINS to call this API from a browser.',
   },
   not_found: { summary: 'Unknown route', message: 'Cannot GET /nope' },
-  not_on_whatsapp: { summary: 'The number has no WhatsApp; nothing was sent', message: '15551234567 is not on WhatsApp; nothing was sent.' },
+  not_on_whatsapp: {
+    summary: 'The number has no WhatsApp; nothing was sent',
+    message: '15551234567 is not on WhatsApp; nothing was sent.',
+  },
   chat_not_found: { summary: 'There is no chat with that number', message: 'There is no chat with 15551234567.' },
   message_not_found: {
     summary: 'The store holds no message with that id',
@@ -29,7 +32,8 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
   },
   store_disabled: {
     summary: 'The message store is off (WHATSAPP_STORE=off)',
-    message: 'The message store is off (WHATSAPP_STORE=off): nothing is stored to search or read. Set WHATSAPP_STORE=sqlite to keep messages.',
+    message:
+      'The message store is off (WHATSAPP_STORE=off): nothing is stored to search or read. Set WHATSAPP_STORE=sqlite to keep messages.',
   },
   not_ready: {
     summary: 'The client is not ready and cannot become ready by itself',
@@ -110,20 +114,22 @@ function errorResponses(codes: ErrorCode[]): MethodDecorator {
     const status = HTTP_STATUS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const responses = [...byStatus].sort(([a], [b]) => a - b).map(([status, statusCodes]) =>
-    ApiResponse({
-      status,
-      description: statusCodes.map((code) => `\`${code}\`: ${EXAMPLES[code].summary}`).join('; '),
-      schema: shapeRef(ErrorBodyShape),
-      headers: HEADERS[status],
-      examples: Object.fromEntries(
-        statusCodes.map((code) => {
-          const { summary, message, details } = EXAMPLES[code];
-          return [code, { summary, value: { ok: false, error: { code, message, ...details } } }];
-        }),
-      ),
-    }),
-  );
+  const responses = [...byStatus]
+    .sort(([a], [b]) => a - b)
+    .map(([status, statusCodes]) =>
+      ApiResponse({
+        status,
+        description: statusCodes.map((code) => `\`${code}\`: ${EXAMPLES[code].summary}`).join('; '),
+        schema: shapeRef(ErrorBodyShape),
+        headers: HEADERS[status],
+        examples: Object.fromEntries(
+          statusCodes.map((code) => {
+            const { summary, message, details } = EXAMPLES[code];
+            return [code, { summary, value: { ok: false, error: { code, message, ...details } } }];
+          }),
+        ),
+      }),
+    );
   return applyDecorators(...responses);
 }
 

@@ -15,8 +15,8 @@ export interface DocRecord {
   descriptor?: PropertyDescriptor;
 }
 
-type DocDecoratorName = (typeof NAMES)[number];
-const NAMES = ['ApiBody', 'ApiConsumes', 'ApiHeader', 'ApiOperation', 'ApiProperty', 'ApiResponse', 'ApiSecurity', 'ApiTags'] as const;
+type DocDecoratorName =
+  'ApiBody' | 'ApiConsumes' | 'ApiHeader' | 'ApiOperation' | 'ApiProperty' | 'ApiResponse' | 'ApiSecurity' | 'ApiTags';
 
 const records: DocRecord[] = [];
 
@@ -24,10 +24,10 @@ const records: DocRecord[] = [];
 export const docRecords = (): readonly DocRecord[] => records;
 
 function recorded<Name extends DocDecoratorName>(decorator: Name): (typeof Swagger)[Name] {
-  return ((...args: unknown[]) =>
+  return (...args: unknown[]) =>
     (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
       records.push({ decorator, args, target, key, descriptor });
-    }) as unknown as (typeof Swagger)[Name];
+    };
 }
 
 export const ApiBody = recorded('ApiBody');
@@ -45,10 +45,11 @@ export const ApiAcceptedResponse = (options: Swagger.ApiResponseOptions): Method
 /** The options of each ApiProperty recorded on a class (a DTO) and the classes it extends, by property name. */
 export function propertyDocs(type: object): Map<string, Swagger.ApiPropertyOptions> {
   const parent = Object.getPrototypeOf(type) as object;
-  const docs = typeof parent === 'function' && parent !== Function.prototype ? propertyDocs(parent) : new Map<string, Swagger.ApiPropertyOptions>();
+  const docs =
+    typeof parent === 'function' && parent !== Function.prototype ? propertyDocs(parent) : new Map<string, Swagger.ApiPropertyOptions>();
   for (const { decorator, target, key, args } of records) {
     if (decorator === 'ApiProperty' && target === (type as { prototype: object }).prototype && typeof key === 'string') {
-      docs.set(key, (args[0] ?? {}) as Swagger.ApiPropertyOptions);
+      docs.set(key, args[0] ?? {});
     }
   }
   return docs;

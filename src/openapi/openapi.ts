@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Express, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
@@ -30,7 +30,7 @@ function serve(name: string, type: string) {
  * /docs/*.js (the document is in /docs/swagger-ui-init.js), so the CSP can allow scripts from 'self' alone.
  */
 export function setupOpenApi(app: NestExpressApplication): void {
-  const http = app.getHttpAdapter().getInstance() as Express;
+  const http = app.getHttpAdapter().getInstance();
   http.get(OPENAPI_PATH, serve(DOCS_FILES.document, 'application/json'));
   http.get(`${DOCS_PATH}/swagger-ui-init.js`, serve(DOCS_FILES.init, 'application/javascript'));
   const page = serve(DOCS_FILES.page, 'text/html');

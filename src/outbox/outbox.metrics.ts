@@ -15,7 +15,12 @@ export class OutboxMetrics {
 
   constructor(metrics: MetricsService, outbox: OutboxService) {
     metrics.labelledGauge('outbox_items', 'Outbox items by state.', 'state', () => outbox.depth());
-    this.queuedToSent = metrics.histogram('outbox_queued_to_sent_seconds', 'Time from accepting an outbox item to sending it.', [], QUEUED_BUCKETS);
+    this.queuedToSent = metrics.histogram(
+      'outbox_queued_to_sent_seconds',
+      'Time from accepting an outbox item to sending it.',
+      [],
+      QUEUED_BUCKETS,
+    );
   }
 
   @OnEvent(OutboxTopic.sent)

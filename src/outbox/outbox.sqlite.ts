@@ -30,7 +30,20 @@ export class SqliteOutboxRepository extends OutboxRepository {
         `INSERT INTO outbox_items (id, session, recipient, message, state, message_id, error_code, error_message, attempts, not_before, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(r.id, r.session, r.to, r.message, r.state, r.messageId, r.error?.code ?? null, r.error?.message ?? null, r.attempts, r.notBefore, r.createdAt, r.updatedAt);
+      .run(
+        r.id,
+        r.session,
+        r.to,
+        r.message,
+        r.state,
+        r.messageId,
+        r.error?.code ?? null,
+        r.error?.message ?? null,
+        r.attempts,
+        r.notBefore,
+        r.createdAt,
+        r.updatedAt,
+      );
   }
 
   get(session: string, id: string): OutboxRecord | undefined {
@@ -40,8 +53,12 @@ export class SqliteOutboxRepository extends OutboxRepository {
 
   list(session: string, state: OutboxState | undefined, limit: number): OutboxRecord[] {
     const rows = state
-      ? this.db.prepare<[string, string, number], Row>('SELECT * FROM outbox_items WHERE session = ? AND state = ? ORDER BY seq DESC LIMIT ?').all(session, state, limit)
-      : this.db.prepare<[string, number], Row>('SELECT * FROM outbox_items WHERE session = ? ORDER BY seq DESC LIMIT ?').all(session, limit);
+      ? this.db
+          .prepare<[string, string, number], Row>('SELECT * FROM outbox_items WHERE session = ? AND state = ? ORDER BY seq DESC LIMIT ?')
+          .all(session, state, limit)
+      : this.db
+          .prepare<[string, number], Row>('SELECT * FROM outbox_items WHERE session = ? ORDER BY seq DESC LIMIT ?')
+          .all(session, limit);
     return rows.map(toRecord);
   }
 
@@ -56,7 +73,9 @@ export class SqliteOutboxRepository extends OutboxRepository {
 
   nextQueued(session: string, to: string): OutboxRecord | undefined {
     const row = this.db
-      .prepare<[string, string], Row>("SELECT * FROM outbox_items WHERE session = ? AND state = 'queued' AND recipient = ? ORDER BY seq LIMIT 1")
+      .prepare<[string, string], Row>(
+        "SELECT * FROM outbox_items WHERE session = ? AND state = 'queued' AND recipient = ? ORDER BY seq LIMIT 1",
+      )
       .get(session, to);
     return row && toRecord(row);
   }
@@ -77,20 +96,28 @@ export class SqliteOutboxRepository extends OutboxRepository {
       values.errorCode = change.error?.code ?? null;
       values.errorMessage = change.error?.message ?? null;
     }
-    const { changes } = this.db.prepare(`UPDATE outbox_items SET ${sets.join(', ')} WHERE session = @session AND id = @id AND state = @from`).run(values);
+    const { changes } = this.db
+      .prepare(`UPDATE outbox_items SET ${sets.join(', ')} WHERE session = @session AND id = @id AND state = @from`)
+      .run(values);
     return changes === 1 ? this.get(session, id) : undefined;
   }
 
   markInterrupted(session: string, now: number): OutboxRecord[] {
     return this.db
-      .prepare<[number, string], Row>("UPDATE outbox_items SET state = 'unknown', updated_at = ? WHERE session = ? AND state = 'sending' RETURNING *")
+      .prepare<[number, string], Row>(
+        "UPDATE outbox_items SET state = 'unknown', updated_at = ? WHERE session = ? AND state = 'sending' RETURNING *",
+      )
       .all(now, session)
       .map(toRecord);
   }
 
   countByState(session: string): Record<OutboxState, number> {
     const counts = Object.fromEntries(OUTBOX_STATES.map((state) => [state, 0])) as Record<OutboxState, number>;
-    const rows = this.db.prepare<[string], { state: OutboxState; n: number }>('SELECT state, COUNT(*) AS n FROM outbox_items WHERE session = ? GROUP BY state').all(session);
+    const rows = this.db
+      .prepare<[string], { state: OutboxState; n: number }>(
+        'SELECT state, COUNT(*) AS n FROM outbox_items WHERE session = ? GROUP BY state',
+      )
+      .all(session);
     for (const { state, n } of rows) counts[state] = n;
     return counts;
   }

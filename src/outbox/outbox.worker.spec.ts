@@ -38,10 +38,12 @@ function setup(steps: Step[]) {
   return { outbox, worker, clock, bus, calls, db };
 }
 
-const sent = (to: string, n: number): Step => async (_to, sending) => {
-  if (!sending()) return null;
-  return { ok: true, to, chat_id: `${to}@c.us`, message_id: `id-${n}`, timestamp: '2026-01-01T00:00:00.000Z' };
-};
+const sent =
+  (to: string, n: number): Step =>
+  async (_to, sending) => {
+    if (!sending()) return null;
+    return { ok: true, to, chat_id: `${to}@c.us`, message_id: `id-${n}`, timestamp: '2026-01-01T00:00:00.000Z' };
+  };
 const lookupFails: Step = async () => {
   throw new AppError('whatsapp_error', 'WhatsApp Web failed to look the number up: boom');
 };

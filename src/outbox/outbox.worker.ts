@@ -81,7 +81,11 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private async lane(to: string): Promise<void> {
     this.lanes.add(to);
     try {
-      for (let item = this.repository.nextQueued(this.session, to); item && this.ready(); item = this.repository.nextQueued(this.session, to)) {
+      for (
+        let item = this.repository.nextQueued(this.session, to);
+        item && this.ready();
+        item = this.repository.nextQueued(this.session, to)
+      ) {
         const wait = item.notBefore - this.clock.now();
         if (wait > 0) return this.retryLater(to, wait);
         await this.deliver(item);
@@ -113,10 +117,16 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       const answer = await this.messaging.sendQueued(item.to, item.message, markSending);
       if (!answer) return;
       const now = this.clock.now();
-      const sent = this.repository.update(this.session, item.id, 'sending', { state: 'sent', messageId: answer.message_id, error: null, updatedAt: now });
+      const sent = this.repository.update(this.session, item.id, 'sending', {
+        state: 'sent',
+        messageId: answer.message_id,
+        error: null,
+        updatedAt: now,
+      });
       if (sent) this.publish(OutboxTopic.sent, { item: toItem(sent), queued_ms: now - item.createdAt });
     } catch (thrown) {
-      const error = thrown instanceof AppError ? { code: thrown.code, message: thrown.message } : { code: 'internal', message: describeError(thrown) };
+      const error =
+        thrown instanceof AppError ? { code: thrown.code, message: thrown.message } : { code: 'internal', message: describeError(thrown) };
       const now = this.clock.now();
       if (sending) {
         // The send itself failed: WhatsApp may have taken it, so it is not tried again.

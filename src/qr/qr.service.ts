@@ -7,7 +7,6 @@ import { QR_LOGIN_ROUTE } from '../security/security.middleware.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import type { QrAnswer } from './qr.answers.js';
 
-
 const NO_QR = 'No QR is available yet. Start auth, then refresh this page.';
 
 const escapeHtml = (text: string): string =>
@@ -57,7 +56,10 @@ export class QrService {
     }
     if (apiKey) {
       const secure = request.secure ? '; Secure' : '';
-      response.setHeader('Set-Cookie', `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`);
+      response.setHeader(
+        'Set-Cookie',
+        `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`,
+      );
     }
     response.setHeader('Location', '/qr');
     return undefined;
@@ -67,9 +69,7 @@ export class QrService {
   async page(): Promise<string> {
     const { data_url: dataUrl } = await this.qr();
     const state = escapeHtml(this.whatsapp.session().currentState);
-    const body = dataUrl
-      ? `<img src="${dataUrl}" width="360" height="360" alt="WhatsApp QR code">`
-      : `<p>${NO_QR}</p>`;
+    const body = dataUrl ? `<img src="${dataUrl}" width="360" height="360" alt="WhatsApp QR code">` : `<p>${NO_QR}</p>`;
     return layout(
       'Link WhatsApp',
       `<p>State: <strong id="state">${state}</strong></p>

@@ -134,6 +134,7 @@ function phoneFailure(error: unknown): never {
   const text = describeError(error).replace(/^phone: /, '');
   if (/unknown (message|group)/.test(text)) throw new AppError('not_found', `The sandbox knows no such ${text.replace(/^unknown /, '')}.`);
   if (/only messages the account sent|revoked and cannot be edited|is not a group/.test(text)) throw invalidInput(text);
-  if (/timed out|no linked page|page went away|did not ack/.test(text)) throw new AppError('not_ready', `The sandbox phone could not reach the linked device: ${text}`);
+  if (/timed out|no linked page|page went away|did not ack/.test(text))
+    throw new AppError('not_ready', `The sandbox phone could not reach the linked device: ${text}`);
   throw error;
 }

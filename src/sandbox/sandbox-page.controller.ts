@@ -44,7 +44,8 @@ export class SandboxPageController {
   @Header('Referrer-Policy', REFERRER_POLICY)
   @ApiOperation({
     summary: "The sandbox page's key form",
-    description: 'The right key sets the same cookie as POST /qr/login, which also opens /sandbox and /api/sandbox/*. Tries are limited per address (429).',
+    description:
+      'The right key sets the same cookie as POST /qr/login, which also opens /sandbox and /api/sandbox/*. Tries are limited per address (429).',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ schema: { type: 'object', properties: { key: { type: 'string', description: 'WHATSAPP_API_KEY' } }, required: ['key'] } })

@@ -105,7 +105,10 @@ export class SandboxPageService {
     }
     if (apiKey) {
       const secure = request.secure ? '; Secure' : '';
-      response.setHeader('Set-Cookie', `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`);
+      response.setHeader(
+        'Set-Cookie',
+        `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`,
+      );
     }
     response.status(303).setHeader('Location', SANDBOX_PAGE_ROUTE);
     return undefined;

@@ -129,6 +129,8 @@ describe('withSandboxChromeArgs', () => {
       '--disable-features=Translate',
       '--disable-features=LocalNetworkAccessChecks',
     ]);
-    expect(withSandboxChromeArgs(['--disable-features=LocalNetworkAccessChecks'], launch)).toEqual(['--disable-features=LocalNetworkAccessChecks']);
+    expect(withSandboxChromeArgs(['--disable-features=LocalNetworkAccessChecks'], launch)).toEqual([
+      '--disable-features=LocalNetworkAccessChecks',
+    ]);
   });
 });

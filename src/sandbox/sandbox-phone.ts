@@ -79,7 +79,12 @@ export class SandboxPhone {
     const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'whatsapp-sandbox-')));
     const link = options.link ?? 'auto';
     // A rotating QR would expire under a person reading it off the page, and could race an automatic scan.
-    const phone = await Phone.start({ me: options.me, pushname: 'Sandbox', qrRotateMs: link === 'qr' ? 60_000 : 0, timeoutMs: options.timeoutMs });
+    const phone = await Phone.start({
+      me: options.me,
+      pushname: 'Sandbox',
+      qrRotateMs: link === 'qr' ? 60_000 : 0,
+      timeoutMs: options.timeoutMs,
+    });
     try {
       const webCacheDir = path.join(dir, 'web-cache');
       await mkdir(webCacheDir, { recursive: true });

@@ -48,7 +48,11 @@ export const SandboxConnectionShape = answer('SandboxConnection', z.object({ ok:
 
 export const SandboxRegisteredShape = answer(
   'SandboxRegistered',
-  z.object({ ok: OK, numbers: z.array(documented(z.string(), undefined, '4915123456789')), registered: documented(z.boolean(), undefined, false) }),
+  z.object({
+    ok: OK,
+    numbers: z.array(documented(z.string(), undefined, '4915123456789')),
+    registered: documented(z.boolean(), undefined, false),
+  }),
 );
 
 export const SandboxSeedShape = answer(

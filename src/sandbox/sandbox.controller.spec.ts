@@ -26,7 +26,10 @@ describe('sandbox routes', () => {
       { ok: false, error: { code: 'invalid_input', message: 'from must be a phone number with country code (8-15 digits)' } },
     ]);
     const sent = await request(app.getHttpServer()).get('/api/sandbox/sent?limit=0');
-    expect([sent.status, sent.body.error]).toEqual([400, { code: 'invalid_input', message: 'limit must be an integer between 1 and 1000' }]);
+    expect([sent.status, sent.body.error]).toEqual([
+      400,
+      { code: 'invalid_input', message: 'limit must be an integer between 1 and 1000' },
+    ]);
   });
 
   it('answers 409 not_ready for a message while no device is linked', async () => {
@@ -40,7 +43,9 @@ describe('sandbox routes', () => {
     expect([seeded.status, seeded.body]).toEqual([200, { ok: true, chats: 12, messages_per_chat: 2 }]);
     const sent = await request(app.getHttpServer()).get('/api/sandbox/sent');
     expect([sent.status, sent.body]).toEqual([200, { ok: true, messages: [] }]);
-    const registered = await request(app.getHttpServer()).post('/api/sandbox/registered').send({ numbers: ['+1 555 000 1111'], registered: false });
+    const registered = await request(app.getHttpServer())
+      .post('/api/sandbox/registered')
+      .send({ numbers: ['+1 555 000 1111'], registered: false });
     expect([registered.status, registered.body]).toEqual([200, { ok: true, numbers: ['15550001111'], registered: false }]);
   });
 

@@ -37,7 +37,9 @@ export function hostCheck(config: AppConfig): Middleware {
   return (request, _response, next) => {
     const host = hostName(request.header('host'));
     if (!enforce || isLoopbackHost(host) || allowed.has(host)) return next();
-    next(new AppError('forbidden', `Host "${host}" is not allowed; add it to WHATSAPP_ALLOWED_HOSTS if this server is reached through it.`));
+    next(
+      new AppError('forbidden', `Host "${host}" is not allowed; add it to WHATSAPP_ALLOWED_HOSTS if this server is reached through it.`),
+    );
   };
 }
 
@@ -50,7 +52,9 @@ export function originCheck(config: AppConfig): Middleware {
   return (request, _response, next) => {
     const origin = request.header('origin');
     if (!origin || allowed.has(origin) || isSameOrigin(origin, request.header('host'))) return next();
-    next(new AppError('forbidden', `Origin ${origin} is not allowed; list it in WHATSAPP_ALLOWED_ORIGINS to call this API from a browser.`));
+    next(
+      new AppError('forbidden', `Origin ${origin} is not allowed; list it in WHATSAPP_ALLOWED_ORIGINS to call this API from a browser.`),
+    );
   };
 }
 
@@ -76,7 +80,8 @@ export function allowsOrigin(config: AppConfig): (origin: string | undefined) =>
 export function apiKeyCheck(config: AppConfig): Middleware {
   const key = config.apiKey;
   const open = new Set([...OPEN_ROUTES, `POST ${QR_LOGIN_ROUTE}`, ...(config.sandbox ? SANDBOX_OPEN_ROUTES : [])]);
-  const cookieOpens = (method: string, path: string): boolean => acceptsCookie(method, path) || (config.sandbox && acceptsSandboxCookie(path));
+  const cookieOpens = (method: string, path: string): boolean =>
+    acceptsCookie(method, path) || (config.sandbox && acceptsSandboxCookie(path));
   return (request, _response, next) => {
     if (!key) {
       markAuthenticated(request, true);

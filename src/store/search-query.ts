@@ -73,5 +73,6 @@ export function decodeCursor(cursor: string): SearchPosition {
   ) {
     throw invalidInput(CURSOR_RULE);
   }
-  return { rank: value[0], timestamp: value[1], pk: value[2] };
+  const [rank, timestamp, pk] = value as [number, number, number];
+  return { rank, timestamp, pk };
 }

@@ -63,8 +63,32 @@ describe('SqliteMessageStoreRepository', () => {
 
   it('answers every hostile query with results or invalid_input, never an SQLite error', () => {
     store.upsertMessage('default', message('NEAR the body: (a AND b) OR -c "quoted" ^start'));
-    const hostile = ['NEAR', 'NEAR(a b)', 'body:near', 'a AND', 'OR', '(a', 'a)', '-c', '"unbalanced', 'x" y "z', '^start', '*', 'a*b*',
-      'a\u0000b', '\u0000', '{body}: a', 'rowid:1', '"""', "'; DROP TABLE store_messages; --", 'a'.repeat(1024), 'x '.repeat(512), 'word '.repeat(2048), '🙂', '-'];
+    const hostile = [
+      'NEAR',
+      'NEAR(a b)',
+      'body:near',
+      'a AND',
+      'OR',
+      '(a',
+      'a)',
+      '-c',
+      '"unbalanced',
+      'x" y "z',
+      '^start',
+      '*',
+      'a*b*',
+      'a\u0000b',
+      '\u0000',
+      '{body}: a',
+      'rowid:1',
+      '"""',
+      "'; DROP TABLE store_messages; --",
+      'a'.repeat(1024),
+      'x '.repeat(512),
+      'word '.repeat(2048),
+      '🙂',
+      '-',
+    ];
     for (const query of hostile) {
       try {
         expect(Array.isArray(store.search(query, inDefault, { limit: 20 }).results)).toBe(true);
@@ -92,7 +116,10 @@ describe('SqliteMessageStoreRepository', () => {
       pages += 1;
     } while (cursor);
     expect(pages).toBe(3);
-    const rest = stored.filter((_, index) => index !== 3).reverse().map((each) => each.id);
+    const rest = stored
+      .filter((_, index) => index !== 3)
+      .reverse()
+      .map((each) => each.id);
     expect(seen).toEqual([stored[3].id, ...rest]);
   });
 

@@ -76,7 +76,8 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
         newest.set(message.chat_id, Math.max(newest.get(message.chat_id) ?? 0, message.timestamp));
       }
       // A chat first seen through a message gets its name from the next chat listing (the backfill).
-      for (const [chatId, timestamp] of newest) this.statements.chatOfMessage.run(session, chatId, chatId.endsWith('@g.us') ? 1 : 0, timestamp);
+      for (const [chatId, timestamp] of newest)
+        this.statements.chatOfMessage.run(session, chatId, chatId.endsWith('@g.us') ? 1 : 0, timestamp);
     });
   }
 
@@ -85,7 +86,10 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
   }
 
   upsertMessages(session: string, chatId: string, messages: MessageSummary[]): void {
-    this.upsertPage(session, messages.map((message) => ({ ...message, chat_id: chatId })));
+    this.upsertPage(
+      session,
+      messages.map((message) => ({ ...message, chat_id: chatId })),
+    );
   }
 
   private insert(session: string, message: ChatMessage): void {
@@ -154,12 +158,16 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
     const shown = positions.slice(0, page.limit);
     const pks = JSON.stringify(shown.map((position) => position.pk));
     const rows = new Map((this.statements.page.all(pks) as (MessageRow & { chat_name: string })[]).map((row) => [row.pk, row]));
-    const snippets = new Map((this.statements.snippets.all(match, pks) as { pk: number; snippet: string }[]).map((row) => [row.pk, row.snippet]));
+    const snippets = new Map(
+      (this.statements.snippets.all(match, pks) as { pk: number; snippet: string }[]).map((row) => [row.pk, row.snippet]),
+    );
     const last = shown.at(-1);
     return {
       results: shown.flatMap(({ pk }) => {
         const row = rows.get(pk);
-        return row ? [{ message: toMessage(row), chat: { id: row.chat_id, name: row.chat_name }, snippet: snippets.get(pk) ?? row.body }] : [];
+        return row
+          ? [{ message: toMessage(row), chat: { id: row.chat_id, name: row.chat_name }, snippet: snippets.get(pk) ?? row.body }]
+          : [];
       }),
       next_cursor: positions.length > page.limit && last ? encodeCursor(last) : null,
     };

@@ -1,6 +1,7 @@
 /* The message store's SQL, prepared once by SqliteMessageStoreRepository. */
 
-export const COLUMNS = 'm.pk, m.id, m.chat_id, m.from_id, m.to_id, m.author, m.from_me, m.type, m.body, m.timestamp, m.has_media, m.ack, m.edited, m.revoked, m.reactions';
+export const COLUMNS =
+  'm.pk, m.id, m.chat_id, m.from_id, m.to_id, m.author, m.from_me, m.type, m.body, m.timestamp, m.has_media, m.ack, m.edited, m.revoked, m.reactions';
 
 // bm25() is negative, more negative = more relevant: ascending order puts the best first. Only the
 // ranking runs over every match, with the narrowest rows to sort; the page's messages, chat names

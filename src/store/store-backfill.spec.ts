@@ -122,11 +122,15 @@ describe('StoreBackfill', () => {
     const phone = new FakeHistory(3);
     let backfill: StoreBackfill;
     let stopped: Promise<void> | undefined;
-    backfill = new StoreBackfill(store, phone, settings({
-      wait: async () => {
-        if (phone.requests.length === 2) stopped = backfill.stop();
-      },
-    }));
+    backfill = new StoreBackfill(
+      store,
+      phone,
+      settings({
+        wait: async () => {
+          if (phone.requests.length === 2) stopped = backfill.stop();
+        },
+      }),
+    );
     await expect(backfill.start()).resolves.toBe('idle');
     await stopped;
     expect(phone.requests).toEqual(['chats', chatId(0)]);

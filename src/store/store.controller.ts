@@ -14,7 +14,10 @@ export class StoreController {
   constructor(private readonly store: StoreService) {}
 
   @Get('search')
-  @ApiOperation({ summary: 'Search the stored messages', description: 'Full-text, ignoring case and accents; ranked by relevance, then newest.' })
+  @ApiOperation({
+    summary: 'Search the stored messages',
+    description: 'Full-text, ignoring case and accents; ranked by relevance, then newest.',
+  })
   @ApiOkResponse({ schema: shapeRef(SearchAnswerShape) })
   @ApiErrors('invalid_input', 'store_disabled')
   search(@Query() dto: SearchMessagesDto) {
@@ -22,7 +25,10 @@ export class StoreController {
   }
 
   @Get('chats/:chat_id/messages')
-  @ApiOperation({ summary: "A page of a chat's stored history, oldest first", description: 'Older pages with `before` = the `next_before` of this one.' })
+  @ApiOperation({
+    summary: "A page of a chat's stored history, oldest first",
+    description: 'Older pages with `before` = the `next_before` of this one.',
+  })
   @ApiOkResponse({ schema: shapeRef(HistoryAnswerShape) })
   @ApiErrors('invalid_input', 'chat_not_found', 'store_disabled')
   history(@Param('chat_id') chatId: string, @Query() dto: ChatHistoryDto) {

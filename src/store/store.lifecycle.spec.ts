@@ -20,7 +20,21 @@ const now = Math.floor(Date.now() / 1000);
 
 function message(id: string, ageDays: number, session = 'default'): [string, ChatMessage] {
   const chat = '15551234567@c.us';
-  return [session, { id, chat_id: chat, from: chat, to: 'me@c.us', author: null, from_me: false, type: 'chat', body: id, timestamp: now - ageDays * DAY, has_media: false }];
+  return [
+    session,
+    {
+      id,
+      chat_id: chat,
+      from: chat,
+      to: 'me@c.us',
+      author: null,
+      from_me: false,
+      type: 'chat',
+      body: id,
+      timestamp: now - ageDays * DAY,
+      has_media: false,
+    },
+  ];
 }
 
 function lifecycle(env: Record<string, string>) {
@@ -29,14 +43,17 @@ function lifecycle(env: Record<string, string>) {
   migrate(db);
   const store = new SqliteMessageStoreRepository(db);
   const hook = new StoreStatusHook();
-  const whatsapp = new WhatsAppService(new WhatsAppSessionFactory(config, new FakeWhatsApp(), new SystemClock(), new EventEmitter2(), hook));
+  const whatsapp = new WhatsAppService(
+    new WhatsAppSessionFactory(config, new FakeWhatsApp(), new SystemClock(), new EventEmitter2(), hook),
+  );
   return { store, hook, life: new StoreLifecycle(config, store, whatsapp, new BackfillPace(0), hook) };
 }
 
 describe('StoreLifecycle', () => {
   it('retention deletes messages older than WHATSAPP_STORE_RETENTION_DAYS at start, in every session', async () => {
     const { store, life } = lifecycle({ WHATSAPP_STORE_RETENTION_DAYS: '30' });
-    for (const [session, m] of [message('old', 31), message('recent', 29), message('old-work', 40, 'work')]) store.upsertMessage(session, m);
+    for (const [session, m] of [message('old', 31), message('recent', 29), message('old-work', 40, 'work')])
+      store.upsertMessage(session, m);
     life.onApplicationBootstrap();
     await life.beforeApplicationShutdown();
     expect(store.get('default', 'old')).toBeNull();

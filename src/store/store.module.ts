@@ -21,7 +21,11 @@ import { StoreTools } from './store.tools.js';
   imports: [WhatsAppModule],
   controllers: [StoreController],
   providers: [
-    { provide: MessageStoreRepository, inject: [SqliteConnection], useFactory: (c: SqliteConnection) => new SqliteMessageStoreRepository(c.db) },
+    {
+      provide: MessageStoreRepository,
+      inject: [SqliteConnection],
+      useFactory: (c: SqliteConnection) => new SqliteMessageStoreRepository(c.db),
+    },
     {
       provide: StoreListener,
       inject: [AppConfig, MessageStoreRepository],

@@ -30,7 +30,8 @@ export class StoreService {
     this.ensureOn();
     const chatId = dto.phone_number === undefined ? undefined : `${dto.phone_number}@c.us`;
     const { results, next_cursor } = this.store.search(dto.query, { session, chatId }, { limit: dto.limit });
-    const withContext = dto.context > 0 ? results.map((hit) => ({ ...hit, context: this.store.around(session, hit.message.id, dto.context) })) : results;
+    const withContext =
+      dto.context > 0 ? results.map((hit) => ({ ...hit, context: this.store.around(session, hit.message.id, dto.context) })) : results;
     return { ok: true, count: results.length, results: withContext, next_cursor };
   }
 

@@ -4,7 +4,6 @@ import { SqliteConnection } from '../database/sqlite-connection.js';
 import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, WebhookRecord } from './webhook.types.js';
 import { type WebhookPatch, WebhooksRepository } from './webhooks.repository.js';
 
-
 interface WebhookRow {
   id: string;
   url: string;
@@ -43,7 +42,8 @@ const toDelivery = (row: DeliveryRow): DeliveryRecord => ({
   delivered_at: iso(row.delivered_at),
 });
 
-const DELIVERY_COLUMNS = 'id, webhook_id, event_id, event_type, status, attempts, last_status_code, last_error, next_attempt_at, delivered_at';
+const DELIVERY_COLUMNS =
+  'id, webhook_id, event_id, event_type, status, attempts, last_status_code, last_error, next_attempt_at, delivered_at';
 
 /** Statements are prepared on first use: the connection opens after providers are built. */
 @Injectable()
@@ -67,11 +67,14 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
       get: s('SELECT * FROM webhooks WHERE id = ?'),
       list: s('SELECT * FROM webhooks ORDER BY created_at, id'),
       delete: s('DELETE FROM webhooks WHERE id = ?'),
-      enqueue: s(`INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
+      enqueue:
+        s(`INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
                   VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`),
       due: s(`SELECT id, webhook_id, event_id, payload, attempts FROM webhook_deliveries
               WHERE webhook_id = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`),
-      nextDue: s(`SELECT MIN(next_attempt_at) AS at FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending' AND next_attempt_at > ?`),
+      nextDue: s(
+        `SELECT MIN(next_attempt_at) AS at FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending' AND next_attempt_at > ?`,
+      ),
       delivered: s(`UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, last_status_code = ?, last_error = NULL,
                     next_attempt_at = NULL, delivered_at = ?, payload = '' WHERE id = ?`),
       retry: s('UPDATE webhook_deliveries SET attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE id = ?'),
@@ -104,9 +107,7 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
     if (!current) return null;
     const next: WebhookRecord = { ...current, ...patch };
     this.db
-      .prepare(
-        `UPDATE webhooks SET url = ?, events = ?, description = ?, secret = ?, enabled = ?, disabled_reason = ? WHERE id = ?`,
-      )
+      .prepare(`UPDATE webhooks SET url = ?, events = ?, description = ?, secret = ?, enabled = ?, disabled_reason = ? WHERE id = ?`)
       .run(next.url, JSON.stringify(next.events), next.description, next.secret, next.enabled ? 1 : 0, next.disabled_reason, id);
     return next;
   }

@@ -18,14 +18,29 @@ function setup(db = new Database(':memory:'), dispatcherSettings = settings) {
   const dispatcher = new WebhookDispatcher(repository, dispatcherSettings, { onAttempt: (outcome) => outcomes.push(outcome) });
   let n = 0;
   const addWebhook = (url: string, id = `wh_${++n}`): WebhookRecord => {
-    const webhook = { id, url, events: ['*'], description: null, secret: SECRET, enabled: true, disabled_reason: null, created_at: new Date().toISOString() };
+    const webhook = {
+      id,
+      url,
+      events: ['*'],
+      description: null,
+      secret: SECRET,
+      enabled: true,
+      disabled_reason: null,
+      created_at: new Date().toISOString(),
+    };
     repository.create(webhook);
     return webhook;
   };
   let e = 0;
   const publish = (webhookId: string, count = 1): EventEnvelope[] =>
     Array.from({ length: count }, () => {
-      const event = { id: `evt_${String(++e).padStart(6, '0')}`, type: 'message.received', session: 'default', timestamp: new Date().toISOString(), data: { body: `hello ${e}` } };
+      const event = {
+        id: `evt_${String(++e).padStart(6, '0')}`,
+        type: 'message.received',
+        session: 'default',
+        timestamp: new Date().toISOString(),
+        data: { body: `hello ${e}` },
+      };
       repository.enqueue(event, [webhookId], Date.now(), () => `dlv_${event.id}_${webhookId}`);
       dispatcher.pump(webhookId);
       return event;
@@ -56,17 +71,33 @@ describe('WebhookDispatcher', () => {
     const webhook = t.addWebhook(r.url);
     const [event] = t.publish(webhook.id);
     await r.reach(3);
-    await t.until('delivered', () => t.repository.deliveries(webhook.id, 'delivered', 10).length === 1, () => t.repository.deliveries(webhook.id, null, 10));
+    await t.until(
+      'delivered',
+      () => t.repository.deliveries(webhook.id, 'delivered', 10).length === 1,
+      () => t.repository.deliveries(webhook.id, null, 10),
+    );
 
-    expect(r.hits.map((hit) => hit.headers['webhook-id'])).toEqual([event!.id, event!.id, event!.id]);
+    expect(r.hits.map((hit) => hit.headers['webhook-id'])).toEqual([event.id, event.id, event.id]);
     for (const hit of r.hits) {
       expect(hit.headers['content-type']).toBe('application/json');
       expect(JSON.parse(hit.body)).toEqual(event);
-      const headers = { 'webhook-id': String(hit.headers['webhook-id']), 'webhook-timestamp': String(hit.headers['webhook-timestamp']), 'webhook-signature': String(hit.headers['webhook-signature']) };
+      const headers = {
+        'webhook-id': String(hit.headers['webhook-id']),
+        'webhook-timestamp': String(hit.headers['webhook-timestamp']),
+        'webhook-signature': String(hit.headers['webhook-signature']),
+      };
       expect(new Webhook(SECRET).verify(hit.body, headers)).toEqual(event);
     }
     expect(t.repository.deliveries(webhook.id, null, 10)).toEqual([
-      expect.objectContaining({ event_id: event!.id, event_type: 'message.received', status: 'delivered', attempts: 3, last_status_code: 200, last_error: null, next_attempt_at: null }),
+      expect.objectContaining({
+        event_id: event.id,
+        event_type: 'message.received',
+        status: 'delivered',
+        attempts: 3,
+        last_status_code: 200,
+        last_error: null,
+        next_attempt_at: null,
+      }),
     ]);
     expect(t.outcomes).toEqual(['retry', 'retry', 'delivered']);
   });
@@ -79,8 +110,12 @@ describe('WebhookDispatcher', () => {
     await r.reach(1);
     const [hit] = r.hits;
     const other = `whsec_${Buffer.alloc(32, 8).toString('base64')}`;
-    const headers = { 'webhook-id': String(hit!.headers['webhook-id']), 'webhook-timestamp': String(hit!.headers['webhook-timestamp']), 'webhook-signature': String(hit!.headers['webhook-signature']) };
-    expect(() => new Webhook(other).verify(hit!.body, headers)).toThrow();
+    const headers = {
+      'webhook-id': String(hit.headers['webhook-id']),
+      'webhook-timestamp': String(hit.headers['webhook-timestamp']),
+      'webhook-signature': String(hit.headers['webhook-signature']),
+    };
+    expect(() => new Webhook(other).verify(hit.body, headers)).toThrow();
   });
 
   it('410 disables the webhook and fails the delivery; later events wait, unsent', async () => {
@@ -89,10 +124,21 @@ describe('WebhookDispatcher', () => {
     cleanups.push(() => t.dispatcher.close(), r.close);
     const webhook = t.addWebhook(r.url);
     t.publish(webhook.id);
-    await t.until('disabled', () => t.repository.get(webhook.id)?.enabled === false, () => t.repository.get(webhook.id));
-    expect(t.repository.get(webhook.id)).toEqual(expect.objectContaining({ enabled: false, disabled_reason: expect.stringMatching(/^The receiver answered 410 Gone on \d{4}-/) }));
+    await t.until(
+      'disabled',
+      () => t.repository.get(webhook.id)?.enabled === false,
+      () => t.repository.get(webhook.id),
+    );
+    expect(t.repository.get(webhook.id)).toEqual(
+      expect.objectContaining({ enabled: false, disabled_reason: expect.stringMatching(/^The receiver answered 410 Gone on \d{4}-/) }),
+    );
     expect(t.repository.deliveries(webhook.id, null, 10)).toEqual([
-      expect.objectContaining({ status: 'failed', attempts: 1, last_status_code: 410, last_error: 'The receiver answered 410 Gone; the webhook was disabled' }),
+      expect.objectContaining({
+        status: 'failed',
+        attempts: 1,
+        last_status_code: 410,
+        last_error: 'The receiver answered 410 Gone; the webhook was disabled',
+      }),
     ]);
     t.publish(webhook.id);
     expect(t.repository.deliveries(webhook.id, 'pending', 10)).toHaveLength(1);
@@ -105,9 +151,18 @@ describe('WebhookDispatcher', () => {
     cleanups.push(() => t.dispatcher.close(), r.close);
     const webhook = t.addWebhook(r.url);
     t.publish(webhook.id);
-    await t.until('failed', () => t.repository.deliveries(webhook.id, 'failed', 10).length === 1, () => t.repository.deliveries(webhook.id, null, 10));
+    await t.until(
+      'failed',
+      () => t.repository.deliveries(webhook.id, 'failed', 10).length === 1,
+      () => t.repository.deliveries(webhook.id, null, 10),
+    );
     expect(t.repository.deliveries(webhook.id, null, 10)).toEqual([
-      expect.objectContaining({ status: 'failed', attempts: 1, last_status_code: status, last_error: `The receiver answered ${status}; not retried` }),
+      expect.objectContaining({
+        status: 'failed',
+        attempts: 1,
+        last_status_code: status,
+        last_error: `The receiver answered ${status}; not retried`,
+      }),
     ]);
     expect(r.hits).toHaveLength(1);
     expect(t.repository.get(webhook.id)?.enabled).toBe(true);
@@ -119,10 +174,19 @@ describe('WebhookDispatcher', () => {
     cleanups.push(() => t.dispatcher.close(), r.close);
     const webhook = t.addWebhook(r.url);
     t.publish(webhook.id);
-    await t.until('failed', () => t.repository.deliveries(webhook.id, 'failed', 10).length === 1, () => t.repository.deliveries(webhook.id, null, 10));
+    await t.until(
+      'failed',
+      () => t.repository.deliveries(webhook.id, 'failed', 10).length === 1,
+      () => t.repository.deliveries(webhook.id, null, 10),
+    );
     expect(r.hits).toHaveLength(settings.maxAttempts);
     expect(t.repository.deliveries(webhook.id, null, 10)[0]).toEqual(
-      expect.objectContaining({ status: 'failed', attempts: 5, last_status_code: 500, last_error: 'The receiver answered 500 (gave up after 5 attempts)' }),
+      expect.objectContaining({
+        status: 'failed',
+        attempts: 5,
+        last_status_code: 500,
+        last_error: 'The receiver answered 500 (gave up after 5 attempts)',
+      }),
     );
   });
 
@@ -133,12 +197,32 @@ describe('WebhookDispatcher', () => {
     cleanups.push(() => slow.close(), hang.close);
     const refused = t.addWebhook(`http://127.0.0.1:${await closedPort()}/hook`);
     const silent = t.addWebhook(hang.url);
-    t.repository.enqueue({ id: 'evt_a', type: 'message.received', session: 'default', timestamp: '', data: {} }, [refused.id, silent.id], Date.now(), (() => { let i = 0; return () => `dlv_${++i}`; })());
+    t.repository.enqueue(
+      { id: 'evt_a', type: 'message.received', session: 'default', timestamp: '', data: {} },
+      [refused.id, silent.id],
+      Date.now(),
+      (() => {
+        let i = 0;
+        return () => `dlv_${++i}`;
+      })(),
+    );
     slow.pump(refused.id);
     slow.pump(silent.id);
-    await t.until('both failed', () => t.repository.deliveries(refused.id, 'failed', 1).length + t.repository.deliveries(silent.id, 'failed', 1).length === 2, () => [t.repository.deliveries(refused.id, null, 1), t.repository.deliveries(silent.id, null, 1)]);
-    expect(t.repository.deliveries(refused.id, null, 1)[0]).toEqual(expect.objectContaining({ attempts: 2, last_status_code: null, last_error: 'Could not reach the receiver (ECONNREFUSED) (gave up after 2 attempts)' }));
-    expect(t.repository.deliveries(silent.id, null, 1)[0]).toEqual(expect.objectContaining({ attempts: 2, last_status_code: null, last_error: 'No answer within 50 ms (gave up after 2 attempts)' }));
+    await t.until(
+      'both failed',
+      () => t.repository.deliveries(refused.id, 'failed', 1).length + t.repository.deliveries(silent.id, 'failed', 1).length === 2,
+      () => [t.repository.deliveries(refused.id, null, 1), t.repository.deliveries(silent.id, null, 1)],
+    );
+    expect(t.repository.deliveries(refused.id, null, 1)[0]).toEqual(
+      expect.objectContaining({
+        attempts: 2,
+        last_status_code: null,
+        last_error: 'Could not reach the receiver (ECONNREFUSED) (gave up after 2 attempts)',
+      }),
+    );
+    expect(t.repository.deliveries(silent.id, null, 1)[0]).toEqual(
+      expect.objectContaining({ attempts: 2, last_status_code: null, last_error: 'No answer within 50 ms (gave up after 2 attempts)' }),
+    );
   });
 
   it('honours Retry-After (up to the maximum delay)', async () => {
@@ -148,8 +232,12 @@ describe('WebhookDispatcher', () => {
     const webhook = t.addWebhook(r.url);
     const before = Date.now();
     t.publish(webhook.id);
-    await t.until('retry scheduled', () => t.repository.deliveries(webhook.id, null, 1)[0]?.attempts === 1, () => t.repository.deliveries(webhook.id, null, 1));
-    const next = Date.parse(t.repository.deliveries(webhook.id, null, 1)[0]!.next_attempt_at!);
+    await t.until(
+      'retry scheduled',
+      () => t.repository.deliveries(webhook.id, null, 1)[0]?.attempts === 1,
+      () => t.repository.deliveries(webhook.id, null, 1),
+    );
+    const next = Date.parse(t.repository.deliveries(webhook.id, null, 1)[0].next_attempt_at!);
     // Asked for an hour, capped at the 40 ms maximum of these settings.
     expect(next - before).toBeLessThanOrEqual(settings.maxMs + 1_000);
     await r.reach(2);
@@ -165,7 +253,11 @@ describe('WebhookDispatcher', () => {
     t.publish(stuck.id, LANE_WIDTH * 3);
     t.publish(fine.id, 50);
     await ok.reach(50);
-    await t.until('all delivered', () => t.repository.deliveries(fine.id, 'delivered', 100).length === 50, () => t.repository.pendingCounts());
+    await t.until(
+      'all delivered',
+      () => t.repository.deliveries(fine.id, 'delivered', 100).length === 50,
+      () => t.repository.pendingCounts(),
+    );
     expect(hang.hits).toHaveLength(LANE_WIDTH);
     expect(t.repository.deliveries(stuck.id, 'pending', 100)).toHaveLength(LANE_WIDTH * 3);
   });
@@ -174,7 +266,11 @@ describe('WebhookDispatcher', () => {
     const t = setup(undefined, { ...settings, maxAttempts: 1_000 });
     const webhook = t.addWebhook(`http://127.0.0.1:${await closedPort()}/down`);
     const events = t.publish(webhook.id, 30);
-    await t.until('first attempts', () => t.repository.deliveries(webhook.id, null, 30).every((d) => d.attempts >= 1), () => t.repository.deliveries(webhook.id, null, 3));
+    await t.until(
+      'first attempts',
+      () => t.repository.deliveries(webhook.id, null, 30).every((d) => d.attempts >= 1),
+      () => t.repository.deliveries(webhook.id, null, 3),
+    );
     await t.dispatcher.close();
 
     const r = await receiver((_hit, _n, res) => res.writeHead(200).end());
@@ -184,7 +280,11 @@ describe('WebhookDispatcher', () => {
     cleanups.push(() => next.close());
     next.pump(webhook.id);
     await r.reach(30);
-    await t.until('all delivered', () => t.repository.deliveries(webhook.id, 'delivered', 100).length === 30, () => t.repository.pendingCounts());
+    await t.until(
+      'all delivered',
+      () => t.repository.deliveries(webhook.id, 'delivered', 100).length === 30,
+      () => t.repository.pendingCounts(),
+    );
     expect(new Set(r.hits.map((hit) => hit.headers['webhook-id']))).toEqual(new Set(events.map((event) => event.id)));
   });
 });

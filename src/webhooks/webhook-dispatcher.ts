@@ -96,11 +96,14 @@ export class WebhookDispatcher {
     if (next === null || next >= lane.timerAt) return;
     if (lane.timer) clearTimeout(lane.timer);
     lane.timerAt = next;
-    lane.timer = setTimeout(() => {
-      lane.timer = null;
-      lane.timerAt = Number.POSITIVE_INFINITY;
-      this.pump(webhookId);
-    }, Math.max(0, next - this.now()));
+    lane.timer = setTimeout(
+      () => {
+        lane.timer = null;
+        lane.timerAt = Number.POSITIVE_INFINITY;
+        this.pump(webhookId);
+      },
+      Math.max(0, next - this.now()),
+    );
     lane.timer.unref();
   }
 

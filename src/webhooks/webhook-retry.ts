@@ -4,11 +4,7 @@
  * 408, 429 and 5xx are worth another attempt; any other status fails at once (retrying a 400 or a
  * redirect cannot make it succeed).
  */
-export type AttemptOutcome =
-  | { kind: 'delivered' }
-  | { kind: 'gone' }
-  | { kind: 'retry'; retryAfterMs: number | null }
-  | { kind: 'failed' };
+export type AttemptOutcome = { kind: 'delivered' } | { kind: 'gone' } | { kind: 'retry'; retryAfterMs: number | null } | { kind: 'failed' };
 
 export interface AttemptResult {
   /** The receiver's status, or null when no answer came (timeout, network error). */

@@ -28,7 +28,9 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
       method: 'POST',
       body: request.payload,
       redirect: 'manual',
-      signal: request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]) : AbortSignal.timeout(request.timeoutMs),
+      signal: request.signal
+        ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)])
+        : AbortSignal.timeout(request.timeoutMs),
       headers: {
         'content-type': 'application/json',
         'user-agent': 'whatsapp-mcp-api-webhooks',

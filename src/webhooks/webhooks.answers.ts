@@ -17,7 +17,11 @@ const webhookFields = {
 
 export const WebhookShape = answer('Webhook', z.object(webhookFields));
 
-const SecretField = documented(z.string(), 'Standard Webhooks secret: verify `webhook-signature` with it', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+const SecretField = documented(
+  z.string(),
+  'Standard Webhooks secret: verify `webhook-signature` with it',
+  'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+);
 
 export const WebhookCreatedShape = answer(
   'WebhookCreated',

@@ -21,7 +21,10 @@ export class WebhooksController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create a webhook', description: 'The answer is the only one that carries the secret besides GET /api/webhooks/{id}/secret.' })
+  @ApiOperation({
+    summary: 'Create a webhook',
+    description: 'The answer is the only one that carries the secret besides GET /api/webhooks/{id}/secret.',
+  })
   @ApiResponse({ status: 201, schema: shapeRef(WebhookCreatedShape) })
   @ApiErrors(...BODY_ERRORS)
   create(@Body() dto: CreateWebhookDto) {

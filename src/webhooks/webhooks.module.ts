@@ -54,7 +54,9 @@ class WebhooksLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
       inject: [AppConfig, WebhooksRepository, MetricsService],
       useFactory: (config: AppConfig, repository: WebhooksRepository, metrics: MetricsService) => {
         const outcomes = metrics.counter('webhook_deliveries_total', 'Webhook delivery attempts by outcome.', ['outcome']);
-        const latency = metrics.histogram('webhook_delivery_duration_seconds', 'Time from sending a delivery to its answer, by outcome.', ['outcome']);
+        const latency = metrics.histogram('webhook_delivery_duration_seconds', 'Time from sending a delivery to its answer, by outcome.', [
+          'outcome',
+        ]);
         metrics.gauge('webhook_queue_depth', 'Webhook deliveries waiting to be sent (pending).', () =>
           [...repository.pendingCounts().values()].reduce((sum, n) => sum + n, 0),
         );

@@ -21,7 +21,13 @@ function setup(env: Record<string, string> = {}, db = new Database(':memory:')) 
   return { db, repository, service, pumped };
 }
 
-const event = (type: string, id = 'evt_01'): EventEnvelope => ({ id, type, session: 'default', timestamp: new Date(NOW).toISOString(), data: {} });
+const event = (type: string, id = 'evt_01'): EventEnvelope => ({
+  id,
+  type,
+  session: 'default',
+  timestamp: new Date(NOW).toISOString(),
+  data: {},
+});
 
 const refusal = (fn: () => unknown) => {
   try {
@@ -34,7 +40,11 @@ const refusal = (fn: () => unknown) => {
 
 describe('WebhooksService', () => {
   it('writes the environment webhook at boot, re-enables it, and removes it when the variable is gone', () => {
-    const env = { WHATSAPP_WEBHOOK_URL: 'http://127.0.0.1:9/hook', WHATSAPP_WEBHOOK_SECRET: SECRET, WHATSAPP_WEBHOOK_EVENTS: 'message.received' };
+    const env = {
+      WHATSAPP_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+      WHATSAPP_WEBHOOK_SECRET: SECRET,
+      WHATSAPP_WEBHOOK_EVENTS: 'message.received',
+    };
     const first = setup(env);
     expect(first.service.get(ENV_WEBHOOK_ID)).toEqual({
       id: 'env',
@@ -65,7 +75,12 @@ describe('WebhooksService', () => {
 
     t.service.publish(event('message.received', 'evt_1'));
     t.service.publish(event('message.ack', 'evt_2'));
-    expect(t.repository.deliveries(all.id, 'pending', 10).map((d) => d.event_id).sort()).toEqual(['evt_1', 'evt_2']);
+    expect(
+      t.repository
+        .deliveries(all.id, 'pending', 10)
+        .map((d) => d.event_id)
+        .sort(),
+    ).toEqual(['evt_1', 'evt_2']);
     expect(t.repository.deliveries(some.id, 'pending', 10).map((d) => d.event_id)).toEqual(['evt_2']);
     expect(t.repository.deliveries(off.id, null, 10)).toEqual([]);
   });
@@ -74,7 +89,9 @@ describe('WebhooksService', () => {
     const t = setup();
     const created = t.service.create({ url: 'https://example.invalid/hook', description: 'CRM' });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(created).toEqual(expect.objectContaining({ url: 'https://example.invalid/hook', events: ['*'], description: 'CRM', enabled: true }));
+    expect(created).toEqual(
+      expect.objectContaining({ url: 'https://example.invalid/hook', events: ['*'], description: 'CRM', enabled: true }),
+    );
     expect(t.service.get(created.id)).not.toHaveProperty('secret');
     expect(t.service.list()[0]).not.toHaveProperty('secret');
     expect(t.service.secret(created.id)).toBe(created.secret);
@@ -82,13 +99,20 @@ describe('WebhooksService', () => {
 
   it('refuses unknown ids, changes to the environment webhook, and retrying what has not failed', () => {
     const t = setup({ WHATSAPP_WEBHOOK_URL: 'http://127.0.0.1:9/hook', WHATSAPP_WEBHOOK_SECRET: SECRET });
-    expect(refusal(() => t.service.get('wh_nope'))).toEqual({ code: 'not_found', message: 'No webhook with id "wh_nope". GET /api/webhooks lists them.' });
+    expect(refusal(() => t.service.get('wh_nope'))).toEqual({
+      code: 'not_found',
+      message: 'No webhook with id "wh_nope". GET /api/webhooks lists them.',
+    });
     expect(refusal(() => t.service.delete(ENV_WEBHOOK_ID))).toEqual({
       code: 'webhook_read_only',
       message: 'The webhook "env" comes from WHATSAPP_WEBHOOK_URL: unset it to remove the webhook.',
     });
-    expect(refusal(() => t.service.update(ENV_WEBHOOK_ID, { url: 'http://127.0.0.1:9/other' }))).toEqual(expect.objectContaining({ code: 'webhook_read_only' }));
-    expect(t.service.update(ENV_WEBHOOK_ID, { enabled: false })).toEqual(expect.objectContaining({ enabled: false, disabled_reason: 'Disabled through the API' }));
+    expect(refusal(() => t.service.update(ENV_WEBHOOK_ID, { url: 'http://127.0.0.1:9/other' }))).toEqual(
+      expect.objectContaining({ code: 'webhook_read_only' }),
+    );
+    expect(t.service.update(ENV_WEBHOOK_ID, { enabled: false })).toEqual(
+      expect.objectContaining({ enabled: false, disabled_reason: 'Disabled through the API' }),
+    );
 
     const delivery = t.service.test(ENV_WEBHOOK_ID);
     expect(delivery).toEqual(expect.objectContaining({ event_type: 'webhook.test', status: 'pending', attempts: 0 }));
@@ -96,7 +120,10 @@ describe('WebhooksService', () => {
       code: 'delivery_not_failed',
       message: `Delivery ${delivery.id} is pending; only a failed delivery can be retried.`,
     });
-    expect(refusal(() => t.service.retry(ENV_WEBHOOK_ID, 'dlv_nope'))).toEqual({ code: 'not_found', message: 'Webhook env has no delivery dlv_nope.' });
+    expect(refusal(() => t.service.retry(ENV_WEBHOOK_ID, 'dlv_nope'))).toEqual({
+      code: 'not_found',
+      message: 'Webhook env has no delivery dlv_nope.',
+    });
   });
 
   it('requeues a failed delivery with a fresh round of attempts', () => {

@@ -61,7 +61,12 @@ export class WebhooksService {
   publish(event: EventEnvelope): void {
     const targets = this.active.filter((webhook) => webhook.events.includes('*') || webhook.events.includes(event.type));
     if (targets.length === 0) return;
-    this.repository.enqueue(event, targets.map((webhook) => webhook.id), this.now(), () => `dlv_${this.ulid()}`);
+    this.repository.enqueue(
+      event,
+      targets.map((webhook) => webhook.id),
+      this.now(),
+      () => `dlv_${this.ulid()}`,
+    );
     for (const webhook of targets) this.wake.add(webhook.id);
     // Many events in one tick are sent as one batch per webhook.
     if (!this.wakeScheduled) {
@@ -107,7 +112,10 @@ export class WebhooksService {
   update(id: string, change: WebhookChange): WebhookView {
     const current = this.find(id);
     if (id === ENV_WEBHOOK_ID && (change.url !== undefined || change.events !== undefined || change.description !== undefined)) {
-      throw new AppError('webhook_read_only', 'The webhook "env" comes from WHATSAPP_WEBHOOK_URL and WHATSAPP_WEBHOOK_EVENTS: change them there. Only `enabled` can be set here.');
+      throw new AppError(
+        'webhook_read_only',
+        'The webhook "env" comes from WHATSAPP_WEBHOOK_URL and WHATSAPP_WEBHOOK_EVENTS: change them there. Only `enabled` can be set here.',
+      );
     }
     const enabling = change.enabled === true && !current.enabled;
     const updated = this.repository.update(id, {

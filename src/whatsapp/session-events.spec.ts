@@ -25,7 +25,10 @@ function setup() {
 }
 
 const message: ChatMessage = { ...fakeMessage('15551234567@c.us', 1), chat_id: '15551234567@c.us' };
-const own: ChatMessage = { ...fakeMessage('15551234567@c.us', 2, { from_me: true, from: '15550001111@c.us', to: '15551234567@c.us' }), chat_id: '15551234567@c.us' };
+const own: ChatMessage = {
+  ...fakeMessage('15551234567@c.us', 2, { from_me: true, from: '15550001111@c.us', to: '15551234567@c.us' }),
+  chat_id: '15551234567@c.us',
+};
 
 describe('a session publishes on the bus', () => {
   it('every state change, once, with the previous state and the status object', async () => {
@@ -34,7 +37,7 @@ describe('a session publishes on the bus', () => {
     await session.start();
     await reachState(session, 'ready');
     const changes = of(WhatsAppTopic.status).map(({ payload }) => payload);
-    expect(changes.map((c) => `${c.previous}->${(c.status as { state: string }).state}`)).toEqual([
+    expect(changes.map((c) => `${String(c.previous)}->${(c.status as { state: string }).state}`)).toEqual([
       'stopped->starting',
       'starting->authenticated',
       'authenticated->ready',
@@ -62,7 +65,10 @@ describe('a session publishes on the bus', () => {
       { topic: WhatsAppTopic.ack, payload: { ...base, id: own.id, chat_id: own.chat_id, ack: 'read' } },
       { topic: WhatsAppTopic.revoked, payload: { ...base, id: message.id, chat_id: message.chat_id } },
       { topic: WhatsAppTopic.edited, payload: { ...base, id: own.id, chat_id: own.chat_id, body: 'edited' } },
-      { topic: WhatsAppTopic.reaction, payload: { ...base, id: message.id, chat_id: message.chat_id, from: '15551234567@c.us', reaction: '👍' } },
+      {
+        topic: WhatsAppTopic.reaction,
+        payload: { ...base, id: message.id, chat_id: message.chat_id, from: '15551234567@c.us', reaction: '👍' },
+      },
     ]);
   });
 

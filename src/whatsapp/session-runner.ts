@@ -72,7 +72,8 @@ export class ClientRunner {
 
   async launch(reason: StartReason): Promise<void> {
     const { config, clients } = this.deps;
-    if (this.closed) throw new AppError('start_failed', 'The server is shutting down; WhatsApp will not be started.', { state: this.parts.machine.state });
+    if (this.closed)
+      throw new AppError('start_failed', 'The server is shutting down; WhatsApp will not be started.', { state: this.parts.machine.state });
     if (this.current) return;
     if (reason === 'saved' && !this.parts.profile.exists()) return;
     if ((reason === 'linked' || reason === 'restart') && !this.parts.profile.isLinked()) return;

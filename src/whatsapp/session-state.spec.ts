@@ -3,14 +3,35 @@ import { SessionStateMachine, TRANSITIONS, TransitionRefusedError } from './sess
 
 /** Every allowed change, written out: the table drifting from this list fails the test. */
 const ALLOWED = [
-  'stopped->stopped', 'stopped->starting',
-  'starting->qr', 'starting->authenticated', 'starting->ready', 'starting->auth_failure', 'starting->stopped',
-  'qr->qr', 'qr->authenticated', 'qr->ready', 'qr->auth_failure', 'qr->disconnected', 'qr->stopped',
-  'authenticated->qr', 'authenticated->authenticated', 'authenticated->ready', 'authenticated->auth_failure',
-  'authenticated->disconnected', 'authenticated->stopped',
-  'ready->qr', 'ready->authenticated', 'ready->ready', 'ready->auth_failure', 'ready->disconnected', 'ready->stopped',
-  'auth_failure->starting', 'auth_failure->stopped',
-  'disconnected->starting', 'disconnected->stopped',
+  'stopped->stopped',
+  'stopped->starting',
+  'starting->qr',
+  'starting->authenticated',
+  'starting->ready',
+  'starting->auth_failure',
+  'starting->stopped',
+  'qr->qr',
+  'qr->authenticated',
+  'qr->ready',
+  'qr->auth_failure',
+  'qr->disconnected',
+  'qr->stopped',
+  'authenticated->qr',
+  'authenticated->authenticated',
+  'authenticated->ready',
+  'authenticated->auth_failure',
+  'authenticated->disconnected',
+  'authenticated->stopped',
+  'ready->qr',
+  'ready->authenticated',
+  'ready->ready',
+  'ready->auth_failure',
+  'ready->disconnected',
+  'ready->stopped',
+  'auth_failure->starting',
+  'auth_failure->stopped',
+  'disconnected->starting',
+  'disconnected->stopped',
 ];
 
 const snapshot = { qr: null, account: null, lastError: null };
@@ -37,17 +58,20 @@ describe('the state machine transition table', () => {
     expect(table.sort()).toEqual([...ALLOWED].sort());
   });
 
-  it.each(CLIENT_STATES.flatMap((from) => CLIENT_STATES.map((to) => [from, to] as const)))('%s -> %s: allowed as listed, refused otherwise', (from, to) => {
-    const machine = machineIn(from);
-    expect(machine.state).toBe(from);
-    if (ALLOWED.includes(`${from}->${to}`)) {
-      machine.transition(to, snapshot);
-      expect(machine.state).toBe(to);
-    } else {
-      expect(() => machine.transition(to, snapshot)).toThrow(new TransitionRefusedError(from, to));
+  it.each(CLIENT_STATES.flatMap((from) => CLIENT_STATES.map((to) => [from, to] as const)))(
+    '%s -> %s: allowed as listed, refused otherwise',
+    (from, to) => {
+      const machine = machineIn(from);
       expect(machine.state).toBe(from);
-    }
-  });
+      if (ALLOWED.includes(`${from}->${to}`)) {
+        machine.transition(to, snapshot);
+        expect(machine.state).toBe(to);
+      } else {
+        expect(() => machine.transition(to, snapshot)).toThrow(new TransitionRefusedError(from, to));
+        expect(machine.state).toBe(from);
+      }
+    },
+  );
 
   it('announces every change once, with the previous state, and moves `since` only when the state changes', () => {
     let now = 1_000;

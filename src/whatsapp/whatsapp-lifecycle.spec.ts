@@ -98,7 +98,10 @@ describe('lifecycle work runs one task at a time', () => {
     const restarted = session.start();
     release();
     await stopped;
-    await expect(restarted).rejects.toMatchObject({ code: 'start_failed', message: 'The server is shutting down; WhatsApp will not be started.' });
+    await expect(restarted).rejects.toMatchObject({
+      code: 'start_failed',
+      message: 'The server is shutting down; WhatsApp will not be started.',
+    });
     expect(fake.clients).toHaveLength(1);
     expect(fake.running).toBe(0);
   });

@@ -27,6 +27,12 @@ export class WhatsAppSessionFactory {
   }
 
   create(id: string): WhatsAppSession {
-    return new WhatsAppSession(id, { config: this.config, clients: this.clients, clock: this.clock, bus: this.bus, storeStatus: this.storeStatus });
+    return new WhatsAppSession(id, {
+      config: this.config,
+      clients: this.clients,
+      clock: this.clock,
+      bus: this.bus,
+      storeStatus: this.storeStatus,
+    });
   }
 }

@@ -47,7 +47,9 @@ describe('WhatsAppSession state machine', () => {
     const { fake, session, config } = setup({ WHATSAPP_CHROME_ARGS: '--lang=en  --foo' });
     await session.start();
     expect(fake.current.options).toMatchObject({ authDir: config.authDir, clientId: 'default', headless: true });
-    expect(fake.current.options.chromeArgs).toEqual(expect.arrayContaining(['--disable-dev-shm-usage', '--disable-gpu', '--lang=en', '--foo']));
+    expect(fake.current.options.chromeArgs).toEqual(
+      expect.arrayContaining(['--disable-dev-shm-usage', '--disable-gpu', '--lang=en', '--foo']),
+    );
   });
 
   it('a disconnect while ready destroys the client, clears the account and says why', async () => {
@@ -71,9 +73,7 @@ describe('WhatsAppSession state machine', () => {
     fake.startMode = 'reject';
     await expect(session.startAndSettle(1000)).resolves.toBe('stopped');
     expect(fake.current.destroyed).toBe(1);
-    expect(session.status().last_error).toBe(
-      'Could not start WhatsApp Web: net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/',
-    );
+    expect(session.status().last_error).toBe('Could not start WhatsApp Web: net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/');
     fake.startMode = 'qr';
     await expect(session.startAndSettle(1000)).resolves.toBe('qr');
     expect(fake.clients).toHaveLength(2);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { EventEmitter2 } from '@nestjs/event-emitter';
-import { AppError } from '../common/app-error.js';
+import { type AppError } from '../common/app-error.js';
 import { describeError } from '../common/describe-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { describeStatus, type ClientState, type ClientStatus } from './client-status.js';
@@ -50,7 +50,13 @@ export class WhatsAppSession {
     this.machine = new SessionStateMachine(() => clock.now());
     this.recovery = new SessionRecovery(clock, config, this.logger);
     const publish = (topic: WhatsAppTopicName, payload: object): void => this.publish(topic, payload);
-    this.runner = new ClientRunner(id, deps, { machine: this.machine, recovery: this.recovery, profile: this.profile, logger: this.logger, publish });
+    this.runner = new ClientRunner(id, deps, {
+      machine: this.machine,
+      recovery: this.recovery,
+      profile: this.profile,
+      logger: this.logger,
+      publish,
+    });
     this.machine.onChange((change) => this.changed(change));
   }
 
@@ -80,11 +86,16 @@ export class WhatsAppSession {
   }
 
   status(): ClientStatus {
-    return describeStatus(this.machine, this.deps.config, {
-      linked: this.isLinked(),
-      restarts: this.recovery.restarts,
-      nextRestartAt: this.recovery.nextRestartAt,
-    }, this.deps.storeStatus?.read(this.id) ?? null);
+    return describeStatus(
+      this.machine,
+      this.deps.config,
+      {
+        linked: this.isLinked(),
+        restarts: this.recovery.restarts,
+        nextRestartAt: this.recovery.nextRestartAt,
+      },
+      this.deps.storeStatus?.read(this.id) ?? null,
+    );
   }
 
   /**
@@ -101,9 +112,9 @@ export class WhatsAppSession {
     if (mode === 'never' || (mode === 'auto' && !this.isLinked())) return;
     const why = this.deps.config.sandbox ? 'a sandbox always links at boot' : 'WHATSAPP_AUTO_START=always';
     this.logger.log(mode === 'always' ? `Starting at boot (${why})` : 'Reconnecting the saved session');
-    await this.runner.serial(() => this.runner.launch(mode === 'always' ? 'explicit' : 'linked')).catch((error: unknown) =>
-      this.machine.transition('stopped', { ...this.machine.snapshot, lastError: describeError(error) }),
-    );
+    await this.runner
+      .serial(() => this.runner.launch(mode === 'always' ? 'explicit' : 'linked'))
+      .catch((error: unknown) => this.machine.transition('stopped', { ...this.machine.snapshot, lastError: describeError(error) }));
   }
 
   /** Starts if needed and waits until the state has left `starting` (or the timeout passed). */

@@ -12,7 +12,9 @@ Logger.overrideLogger(false);
 
 function service(): WhatsAppService {
   const config = loadAppConfig({ WHATSAPP_AUTH_DIR: tempDir('wa-service-'), WHATSAPP_TERMINAL_QR: 'false' });
-  return new WhatsAppService(new WhatsAppSessionFactory(config, new FakeWhatsApp(), new SystemClock(), new EventEmitter2(), new StoreStatusHook()));
+  return new WhatsAppService(
+    new WhatsAppSessionFactory(config, new FakeWhatsApp(), new SystemClock(), new EventEmitter2(), new StoreStatusHook()),
+  );
 }
 
 describe('WhatsAppService: looking up and creating are separate', () => {
@@ -26,7 +28,9 @@ describe('WhatsAppService: looking up and creating are separate', () => {
   it('a lookup of an unknown id creates nothing', () => {
     const whatsapp = service();
     expect(whatsapp.find('sales')).toBeUndefined();
-    expect(() => whatsapp.session('sales')).toThrow(expect.objectContaining({ code: 'not_found', message: 'There is no WhatsApp session "sales".' }));
+    expect(() => whatsapp.session('sales')).toThrow(
+      expect.objectContaining({ code: 'not_found', message: 'There is no WhatsApp session "sales".' }),
+    );
     expect(whatsapp.find('sales')).toBeUndefined();
   });
 

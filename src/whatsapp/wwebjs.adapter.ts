@@ -269,7 +269,10 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
     if (!this.browser || !chrome?.pid) return;
     if (chrome.exitCode === null && chrome.signalCode === null) {
       const exited = new Promise<void>((resolve) => chrome.once('exit', () => resolve()));
-      await withTimeout(this.browser.close().catch(() => undefined), politeMs);
+      await withTimeout(
+        this.browser.close().catch(() => undefined),
+        politeMs,
+      );
       if (chrome.exitCode === null && chrome.signalCode === null) killGroup(chrome.pid);
       // SIGKILL cannot be refused: this only waits for the kernel to reap it.
       await withTimeout(exited, 1_000);

@@ -105,7 +105,7 @@ export function toRevoke(message: LibMessage): MessageRevoke {
 }
 
 export function toEdit(message: LibMessage, newBody: unknown): MessageEdit {
-  return { id: message.id._serialized, chat_id: chatOf(message), body: String(newBody ?? '') };
+  return { id: message.id._serialized, chat_id: chatOf(message), body: typeof newBody === 'string' ? newBody : '' };
 }
 
 /** The key of the message reacted to names its chat (`remote`), the group for a group message. */

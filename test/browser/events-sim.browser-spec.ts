@@ -113,7 +113,15 @@ describeChromium('events from the simulated WhatsApp Web', () => {
     await stream.waitUntil('every stored event on SSE', () => stream!.events.length >= ids.length, 10_000);
     expect(stream.events.map((f) => f.id)).toEqual(ids);
     expect(new Set(stored.map((e) => e.type))).toEqual(
-      new Set(['session.status', 'message.received', 'message.sent', 'message.ack', 'message.edited', 'message.reaction', 'message.revoked']),
+      new Set([
+        'session.status',
+        'message.received',
+        'message.sent',
+        'message.ack',
+        'message.edited',
+        'message.reaction',
+        'message.revoked',
+      ]),
     );
   });
 });

@@ -161,7 +161,10 @@ describeChromium('the built server against the simulated WhatsApp Web', () => {
     expect(byDefault.body.count).toBe(20);
     expect(byDefault.body.chats.map((chat: { id: string }) => chat.id)).toEqual(seeded.slice(0, 20).map((chat) => chat.id));
     const tooMany = await api(s.url, 'GET', '/api/chats?limit=101');
-    expect(tooMany).toEqual({ status: 400, body: { ok: false, error: { code: 'invalid_input', message: 'limit must be an integer between 1 and 100' } } });
+    expect(tooMany).toEqual({
+      status: 400,
+      body: { ok: false, error: { code: 'invalid_input', message: 'limit must be an integer between 1 and 100' } },
+    });
 
     const contact = seeded[4];
     // More than the page has loaded (5 per chat at sync): the library pages back through history.
@@ -341,7 +344,12 @@ describeChromium('the built server against the simulated WhatsApp Web', () => {
     expect(chats.json).toEqual({ ok: true, count: 4, chats: seeded.slice(0, 4).map(expectedChat) });
     const contact = seeded[1];
     const read = await callTool(client, 'whatsapp_read_messages', { phone_number: digits(contact.id), limit: 12 });
-    expect(read.json).toEqual({ ok: true, count: 12, chat: expectedChat(contact), messages: contact.messages.slice(-12).map(expectedMessage) });
+    expect(read.json).toEqual({
+      ok: true,
+      count: 12,
+      chat: expectedChat(contact),
+      messages: contact.messages.slice(-12).map(expectedMessage),
+    });
     const missing = await callTool(client, 'whatsapp_read_messages', { phone_number: '15550000001', limit: 0 });
     expect(missing.result.isError).toBe(true);
     expect(missing.json).toEqual({ ok: false, error: { code: 'invalid_input', message: 'limit must be an integer between 1 and 100' } });

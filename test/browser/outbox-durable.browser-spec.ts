@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { describeChromium, waitForNoProcesses } from '../chromium/chrome-processes.js';
-import { api, browserProcess, closeSim, newAuthDir, pairByQr, type Sim, type SimServer, startSim, startSimServer, waitForState } from './sim-server.js';
+import {
+  api,
+  browserProcess,
+  closeSim,
+  newAuthDir,
+  pairByQr,
+  type Sim,
+  type SimServer,
+  startSim,
+  startSimServer,
+  waitForState,
+} from './sim-server.js';
 
 /*
  * The outbox at process level, against the simulated WhatsApp Web: queued items survive kill -9,
@@ -29,7 +40,9 @@ afterEach(async () => {
     if (chrome !== null) process.kill(-chrome, 'SIGKILL');
     expect(await waitForNoProcesses(s.authDir, 10_000)).toEqual([]);
   }
-  await Promise.all([...new Set([...dirs.splice(0), ...stopped.map((s) => s.authDir)])].map((d) => rm(d, { recursive: true, force: true })));
+  await Promise.all(
+    [...new Set([...dirs.splice(0), ...stopped.map((s) => s.authDir)])].map((d) => rm(d, { recursive: true, force: true })),
+  );
   await closeSim(sim);
 });
 
@@ -51,7 +64,8 @@ async function waitForItem(base: string, id: string, state: string, timeoutMs = 
   for (;;) {
     const { body } = await api(base, 'GET', `/api/outbox/${id}`);
     if (body.item?.state === state) return body.item;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for item ${id} to be ${state}; last: ${JSON.stringify(body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for item ${id} to be ${state}; last: ${JSON.stringify(body)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -62,7 +76,8 @@ async function waitForNoQueued(base: string, timeoutMs: number): Promise<void> {
     const { body } = await api(base, 'GET', '/api/outbox?state=queued&limit=500');
     const sending = (await api(base, 'GET', '/api/outbox?state=sending&limit=500')).body.items.length;
     if (body.items.length === 0 && sending === 0) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the outbox to drain; ${body.items.length} queued, ${sending} sending`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for the outbox to drain; ${body.items.length} queued, ${sending} sending`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -90,7 +105,11 @@ function freezeChromeOnSend(s: SimServer, body: string): void {
 
 describeChromium('the outbox across kill -9', () => {
   it('queued items are sent after a restart; the item caught sending becomes unknown and the phone has it once', async () => {
-    const env = { WHATSAPP_DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-outbox-data-')), WHATSAPP_SEND_LIMIT: '0', WHATSAPP_RECIPIENT_LIMIT: '0' };
+    const env = {
+      WHATSAPP_DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-outbox-data-')),
+      WHATSAPP_SEND_LIMIT: '0',
+      WHATSAPP_RECIPIENT_LIMIT: '0',
+    };
     dirs.push(env.WHATSAPP_DATA_DIR);
     const authDir = newAuthDir();
     const first = await server(env, authDir);

@@ -129,7 +129,11 @@ export async function connectMcp(base: string): Promise<Client> {
 }
 
 /** Calls a tool; returns the result and the JSON an agent reads from `content[0].text`. */
-export async function callTool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ result: CallToolResult; json: any }> {
+export async function callTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<{ result: CallToolResult; json: any }> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   const first = result.content[0];
   if (first?.type !== 'text') throw new Error(`content[0] is not text: ${JSON.stringify(result.content)}`);

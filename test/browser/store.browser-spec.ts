@@ -5,7 +5,19 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { describeChromium } from '../chromium/chrome-processes.js';
-import { api, browserProcess, callTool, closeSim, connectMcp, pairByQr, type Sim, type SimServer, startSim, startSimServer, waitForStatus } from './sim-server.js';
+import {
+  api,
+  browserProcess,
+  callTool,
+  closeSim,
+  connectMcp,
+  pairByQr,
+  type Sim,
+  type SimServer,
+  startSim,
+  startSimServer,
+  waitForStatus,
+} from './sim-server.js';
 
 /*
  * Issue 13's first "Done when", end to end: the built server as a process, the real whatsapp-web.js
@@ -42,7 +54,8 @@ async function searchUntil(q: string, accept: (body: { count: number; results: a
   for (;;) {
     const { status, body } = await api(server!.url, 'GET', `/api/search?q=${encodeURIComponent(q)}`);
     if (status === 200 && accept(body)) return body;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last answer ${status} ${JSON.stringify(body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last answer ${status} ${JSON.stringify(body)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -58,11 +71,19 @@ describeChromium('message store against the simulated WhatsApp Web', () => {
       },
     });
     // Restarts held off, so the server stays without WhatsApp once its Chrome is killed below.
-    server = await startSimServer(sim, { WHATSAPP_DATA_DIR: dataDir, WHATSAPP_RESTART_MIN_MS: '600000', WHATSAPP_RESTART_MAX_MS: '600000' });
+    server = await startSimServer(sim, {
+      WHATSAPP_DATA_DIR: dataDir,
+      WHATSAPP_RESTART_MIN_MS: '600000',
+      WHATSAPP_RESTART_MAX_MS: '600000',
+    });
     await pairByQr(server, sim);
 
     // The counts may lag a second behind the progress (they are cached).
-    const status = await waitForStatus(server.url, (s) => s.store?.backfill === 'done' && s.store.messages === 30, 'the backfill to finish');
+    const status = await waitForStatus(
+      server.url,
+      (s) => s.store?.backfill === 'done' && s.store.messages === 30,
+      'the backfill to finish',
+    );
     expect(status.store).toEqual({ chats: 6, messages: 30, backfill: 'done', progress: 1 });
 
     const old = await api(server.url, 'GET', '/api/search?q=orcamento');
@@ -110,7 +131,11 @@ describeChromium('message store against the simulated WhatsApp Web', () => {
     expect(chrome).not.toBeNull();
     process.kill(chrome!, 'SIGKILL');
     await waitForStatus(server.url, (s) => s.state === 'disconnected', 'the session to notice Chrome died');
-    const older = await api(server.url, 'GET', `/api/chats/${seeded[3].id}/messages?before=${encodeURIComponent(history.body.next_before)}`);
+    const older = await api(
+      server.url,
+      'GET',
+      `/api/chats/${seeded[3].id}/messages?before=${encodeURIComponent(history.body.next_before)}`,
+    );
     expect(older.status).toBe(200);
     expect(older.body.messages.map((m: { body: string }) => m.body)).toEqual([OLD_TEXT, expect.stringMatching(/^Message 1 in /)]);
     expect((await api(server.url, 'GET', '/api/search?q=orcamento')).body.count).toBe(1);

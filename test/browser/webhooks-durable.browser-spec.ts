@@ -48,13 +48,20 @@ afterEach(async () => {
 });
 
 /** Polls a deliveries list (another process's database) until `done`; throws naming `what` and the last list. */
-async function deliveriesUntil(base: string, path: string, what: string, done: (list: any[]) => boolean, timeoutMs = 30_000): Promise<any[]> {
+async function deliveriesUntil(
+  base: string,
+  path: string,
+  what: string,
+  done: (list: any[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<any[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status, body } = await api(base, 'GET', path);
     expect(status).toBe(200);
     if (done(body.deliveries)) return body.deliveries;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(body).slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(body).slice(0, 500)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -87,13 +94,19 @@ describe('webhook deliveries survive kill -9', () => {
     const up = await receiver((_hit, _n, res) => res.writeHead(204).end(), { port, reachMs: 60_000 });
     receivers.push(up);
     await up.reach(200);
-    await deliveriesUntil(second.url, `/api/webhooks/${id}/deliveries?status=pending&limit=100`, 'no pending deliveries', (list) => list.length === 0);
+    await deliveriesUntil(
+      second.url,
+      `/api/webhooks/${id}/deliveries?status=pending&limit=100`,
+      'no pending deliveries',
+      (list) => list.length === 0,
+    );
     expect((await api(second.url, 'GET', `/api/webhooks/${id}/deliveries?status=failed`)).body).toEqual({ ok: true, deliveries: [] });
     expect((await api(second.url, 'GET', `/api/webhooks/${id}/deliveries?status=delivered&limit=100`)).body.deliveries).toHaveLength(100);
 
     const seen = up.hits.map((hit) => hit.headers['webhook-id']);
     expect(new Set(seen)).toEqual(new Set(eventIds));
-    for (const hit of up.hits) expect(JSON.parse(hit.body)).toMatchObject({ id: hit.headers['webhook-id'], type: 'webhook.test', data: { webhook_id: id } });
+    for (const hit of up.hits)
+      expect(JSON.parse(hit.body)).toMatchObject({ id: hit.headers['webhook-id'], type: 'webhook.test', data: { webhook_id: id } });
     expectSigned(up.hits, secret);
   });
 });
@@ -108,7 +121,12 @@ describe('retries and isolation at process level', () => {
     await flaky.reach(3);
     expect(flaky.hits.map((hit) => hit.headers['webhook-id'])).toEqual(Array(3).fill(queued.body.delivery.event_id));
     expectSigned(flaky.hits, secret);
-    const [delivery] = await deliveriesUntil(s.url, `/api/webhooks/${id}/deliveries`, 'the delivery to be delivered', (list) => list[0]?.status === 'delivered');
+    const [delivery] = await deliveriesUntil(
+      s.url,
+      `/api/webhooks/${id}/deliveries`,
+      'the delivery to be delivered',
+      (list) => list[0]?.status === 'delivered',
+    );
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, last_status_code: 200 });
   });
 

@@ -3,7 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from '../server-process.js';
-import { CHROMIUM, describeChromium, processesMentioning, startSilentServer, testChromeArgs, waitForNoProcesses } from './chrome-processes.js';
+import {
+  CHROMIUM,
+  describeChromium,
+  processesMentioning,
+  startSilentServer,
+  testChromeArgs,
+  waitForNoProcesses,
+} from './chrome-processes.js';
 
 /*
  * The real adapter, the real whatsapp-web.js and a real Chromium, in the built server started as
@@ -26,8 +33,6 @@ async function server(
   servers.push(started);
   return Object.assign(started, { authDir });
 }
-
-
 
 async function call(base: string, method: string, path: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}${path}`, { method });

@@ -60,7 +60,11 @@ describe('a call while the client goes away', () => {
     const res = await send().expect(409);
     expect(res.body).toEqual({
       ok: false,
-      error: { code: 'not_ready', state: 'starting', message: 'WhatsApp Web is still starting (state starting); try again in a few seconds.' },
+      error: {
+        code: 'not_ready',
+        state: 'starting',
+        message: 'WhatsApp Web is still starting (state starting); try again in a few seconds.',
+      },
     });
     expect(t.fake.sent).toEqual([]);
   });

@@ -27,9 +27,11 @@ describe('message.sent source', () => {
       chat_id: '15551234567@c.us',
     });
     const { body } = await request(t.app.getHttpServer()).get('/api/events?types=message.sent').expect(200);
-    expect(body.events.map((e: { data: { id: string; body: string; source: string } }) => [e.data.id, e.data.body, e.data.source])).toEqual([
-      [sent.body.message_id, 'from the API', 'api'],
-      ['true_15551234567@c.us_PHONE1', 'from the phone', 'phone'],
-    ]);
+    expect(body.events.map((e: { data: { id: string; body: string; source: string } }) => [e.data.id, e.data.body, e.data.source])).toEqual(
+      [
+        [sent.body.message_id, 'from the API', 'api'],
+        ['true_15551234567@c.us_PHONE1', 'from the phone', 'phone'],
+      ],
+    );
   });
 });

@@ -31,7 +31,9 @@ afterEach(async () => {
 });
 
 const storedIds = async (query = ''): Promise<string[]> =>
-  ((await request(t!.app.getHttpServer()).get(`/api/events?limit=1000${query}`).expect(200)).body.events as { id: string }[]).map((e) => e.id);
+  ((await request(t!.app.getHttpServer()).get(`/api/events?limit=1000${query}`).expect(200)).body.events as { id: string }[]).map(
+    (e) => e.id,
+  );
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('GET /api/events/stream', () => {
@@ -103,7 +105,11 @@ describe('GET /api/events/stream', () => {
   it('refuses a malformed Last-Event-ID, after or types with 400 and the usual body', async () => {
     await boot();
     const cases: [string, Record<string, string>, string][] = [
-      ['/api/events/stream', { 'Last-Event-ID': 'evt_nope' }, 'Last-Event-ID must be an event id (evt_ followed by 26 characters of a ULID)'],
+      [
+        '/api/events/stream',
+        { 'Last-Event-ID': 'evt_nope' },
+        'Last-Event-ID must be an event id (evt_ followed by 26 characters of a ULID)',
+      ],
       ['/api/events/stream?after=42', {}, 'after must be an event id (evt_ followed by 26 characters of a ULID)'],
       ['/api/events/stream?types=message.lost', {}, 'types has unknown event type "message.lost"; types must be a comma-separated list'],
     ];
@@ -123,7 +129,12 @@ describe('GET /api/events/stream', () => {
     const reader = await open('/api/events/stream');
     const stalled = await open('/api/events/stream');
     stalled.res.pause();
-    const dropped = firstValueFrom(streams.closed$.pipe(filter((reason) => reason === 'dropped'), timeout(15_000)));
+    const dropped = firstValueFrom(
+      streams.closed$.pipe(
+        filter((reason) => reason === 'dropped'),
+        timeout(15_000),
+      ),
+    );
     const body = 'x'.repeat(60_000);
     for (let n = 0; n < 150; n++) {
       bus.publish(WhatsAppTopic.received, { message: chatMessage(n, { body }) });

@@ -20,7 +20,13 @@ afterEach(async () => {
 });
 
 const BODY = { phone_number: '+1 555 123 4567', message: 'Payment reminder' };
-const SENT = { ok: true, to: '15551234567', chat_id: '15551234567@c.us', message_id: 'true_15551234567@c.us_SENT1', timestamp: expect.any(String) };
+const SENT = {
+  ok: true,
+  to: '15551234567',
+  chat_id: '15551234567@c.us',
+  message_id: 'true_15551234567@c.us_SENT1',
+  timestamp: expect.any(String),
+};
 const send = (key: string | undefined, body: object = BODY) => {
   const req = http.post('/api/send');
   if (key !== undefined) req.set('Idempotency-Key', key);
@@ -34,7 +40,7 @@ describe('Idempotency-Key on POST /api/send', () => {
     expect(t.fake.sent).toEqual([{ chatId: '15551234567@c.us', text: 'Payment reminder' }]);
     const originals = answers.filter((res) => res.status === 200 && res.headers['idempotency-replayed'] === undefined);
     expect(originals).toHaveLength(1);
-    const original = originals[0]!.body;
+    const original = originals[0].body;
     expect(original).toEqual(SENT);
     for (const res of answers.filter((a) => !originals.includes(a))) {
       if (res.status === 200) {
@@ -44,7 +50,10 @@ describe('Idempotency-Key on POST /api/send', () => {
         expect(res.status).toBe(409);
         expect(res.body).toEqual({
           ok: false,
-          error: { code: 'idempotency_in_progress', message: 'A request with this Idempotency-Key is still in progress; retry once it has finished.' },
+          error: {
+            code: 'idempotency_in_progress',
+            message: 'A request with this Idempotency-Key is still in progress; retry once it has finished.',
+          },
         });
       }
     }

@@ -49,7 +49,10 @@ describe('whatsapp_send_message with idempotency_key', () => {
       else {
         expect(answer.json).toEqual({
           ok: false,
-          error: { code: 'idempotency_in_progress', message: 'A request with this Idempotency-Key is still in progress; retry once it has finished.' },
+          error: {
+            code: 'idempotency_in_progress',
+            message: 'A request with this Idempotency-Key is still in progress; retry once it has finished.',
+          },
         });
       }
     }
@@ -86,7 +89,10 @@ describe('whatsapp_send_message with idempotency_key', () => {
   it.each([[''], ['has space'], ['x'.repeat(256)], [42], [null]])('refuses the key %p with invalid_input, sending nothing', async (key) => {
     await expect(send({ ...ARGS, idempotency_key: key })).resolves.toEqual({
       isError: true,
-      json: { ok: false, error: { code: 'invalid_input', message: 'idempotency_key must be 1 to 255 visible ASCII characters (no spaces)' } },
+      json: {
+        ok: false,
+        error: { code: 'invalid_input', message: 'idempotency_key must be 1 to 255 visible ASCII characters (no spaces)' },
+      },
     });
     expect(t.fake.sent).toEqual([]);
   });

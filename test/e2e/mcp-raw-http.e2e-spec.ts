@@ -58,7 +58,7 @@ describe('MCP over plain HTTP, as the original was used', () => {
       expect(status.status).toBe(200);
       const called = (await status.json()) as { id: number; result: { content: { type: string; text: string }[] } };
       expect(called.id).toBe(3);
-      expect(JSON.parse(called.result.content[0]!.text)).toEqual(t.whatsapp.session().status());
+      expect(JSON.parse(called.result.content[0].text)).toEqual(t.whatsapp.session().status());
       expect(t.registry.size).toBe(1);
     });
 
@@ -87,7 +87,7 @@ describe('MCP over plain HTTP, as the original was used', () => {
       expect(t.registry.size).toBe(0);
     });
 
-    it('a one-shot call with curl\'s default Accept (*/*) gets plain JSON too', async () => {
+    it("a one-shot call with curl's default Accept (*/*) gets plain JSON too", async () => {
       const response = await rawPost(t.url, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { accept: '*/*' });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -179,7 +179,10 @@ describe('MCP over plain HTTP, as the original was used', () => {
           body: method === 'POST' ? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) : undefined,
         });
         expect(response.status).toBe(404);
-        await expect(response.json()).resolves.toMatchObject({ jsonrpc: '2.0', error: { code: -32001, message: expect.stringMatching(/^Session not found/) } });
+        await expect(response.json()).resolves.toMatchObject({
+          jsonrpc: '2.0',
+          error: { code: -32001, message: expect.stringMatching(/^Session not found/) },
+        });
       }
     });
 
@@ -199,7 +202,7 @@ describe('MCP over plain HTTP, as the original was used', () => {
       await expect(response.json()).resolves.toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     });
 
-    it('valid JSON that is not JSON-RPC → 400 with the SDK\'s parse error', async () => {
+    it("valid JSON that is not JSON-RPC → 400 with the SDK's parse error", async () => {
       const response = await rawPost(t.url, { hello: 'world' });
       expect(response.status).toBe(400);
       await expect(response.json()).resolves.toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } });
@@ -211,10 +214,14 @@ describe('MCP over plain HTTP, as the original was used', () => {
         .set('Host', 'attacker.example')
         .send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
       expect(response.status).toBe(403);
-      expect(response.body).toEqual({ jsonrpc: '2.0', error: {
+      expect(response.body).toEqual({
+        jsonrpc: '2.0',
+        error: {
           code: -32000,
           message: 'Host "attacker.example" is not allowed; add it to WHATSAPP_ALLOWED_HOSTS if this server is reached through it.',
-        }, id: null });
+        },
+        id: null,
+      });
     });
   });
 
@@ -238,7 +245,7 @@ describe('MCP over plain HTTP, as the original was used', () => {
       // One-shot calls need no session, so they still work at the cap.
       await expect(rawPost(t.url, { jsonrpc: '2.0', id: 1, method: 'ping' }).then((r) => r.json())).resolves.toMatchObject({ result: {} });
 
-      await fetch(t.url, { method: 'DELETE', headers: { 'mcp-session-id': ids[0]! } });
+      await fetch(t.url, { method: 'DELETE', headers: { 'mcp-session-id': ids[0] } });
       const admitted = await rawPost(t.url, INITIALIZE());
       expect(admitted.status).toBe(200);
       expect(admitted.headers.get('mcp-session-id')).toMatch(/^[0-9a-f-]{36}$/);

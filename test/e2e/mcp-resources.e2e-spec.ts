@@ -51,7 +51,8 @@ async function heardUpdates(count: number): Promise<string[]> {
   return updates;
 }
 
-const receive = (n: number, chatId: string) => bus.publish(WhatsAppTopic.received, { message: chatMessage(n, { chat_id: chatId, from: chatId }) });
+const receive = (n: number, chatId: string) =>
+  bus.publish(WhatsAppTopic.received, { message: chatMessage(n, { chat_id: chatId, from: chatId }) });
 
 it('declares resources with subscriptions, and lists the chat template', async () => {
   expect(client.getServerCapabilities()).toMatchObject({ tools: {}, resources: { subscribe: true } });
@@ -71,7 +72,10 @@ it('declares resources with subscriptions, and lists the chat template', async (
 
 it("reads a chat's latest messages, with the id written either way", async () => {
   t.fake.chats = [fakeChat(ALICE, 1_700_000_100)];
-  t.fake.messages.set(ALICE, Array.from({ length: 25 }, (_, n) => fakeMessage(ALICE, n)));
+  t.fake.messages.set(
+    ALICE,
+    Array.from({ length: 25 }, (_, n) => fakeMessage(ALICE, n)),
+  );
   await t.pair();
   const expected = { ok: true, chat: t.fake.chats[0], count: 20, messages: t.fake.messages.get(ALICE)!.slice(5) };
   for (const uri of [uriOf(ALICE), `whatsapp://chats/${ALICE}/messages`]) {
@@ -82,7 +86,10 @@ it("reads a chat's latest messages, with the id written either way", async () =>
 });
 
 it('refuses reads with JSON-RPC errors carrying our error code', async () => {
-  await expect(client.readResource({ uri: uriOf(ALICE) })).rejects.toMatchObject({ code: -32603, data: { code: 'not_ready', state: 'stopped' } });
+  await expect(client.readResource({ uri: uriOf(ALICE) })).rejects.toMatchObject({
+    code: -32603,
+    data: { code: 'not_ready', state: 'stopped' },
+  });
   await t.pair();
   await expect(client.readResource({ uri: uriOf(BOB) })).rejects.toMatchObject({
     code: -32002,
@@ -92,7 +99,10 @@ it('refuses reads with JSON-RPC errors carrying our error code', async () => {
     code: -32602,
     data: { code: 'invalid_input', message: 'chat_id must be a WhatsApp chat id such as 15551234567@c.us or 120363000000000000@g.us' },
   });
-  await expect(client.readResource({ uri: 'whatsapp://nothing/here' })).rejects.toMatchObject({ code: -32002, message: expect.stringContaining('Resource not found') });
+  await expect(client.readResource({ uri: 'whatsapp://nothing/here' })).rejects.toMatchObject({
+    code: -32002,
+    message: expect.stringContaining('Resource not found'),
+  });
   await expect(client.readResource({ uri: 'whatsapp://chats/%E0%A4%A/messages' })).rejects.toMatchObject({ code: -32002 });
 });
 
@@ -117,5 +127,9 @@ it('unsubscribing stops the notifications; a closed connection leaves no subscri
   receive(2, BOB);
   await expect(heardUpdates(1)).resolves.toEqual([uriOf(BOB)]);
   await transport.terminateSession();
-  await until('the closed session to drop its subscriptions', () => t.app.get(McpResources).subscriptions, (count) => count === 0);
+  await until(
+    'the closed session to drop its subscriptions',
+    () => t.app.get(McpResources).subscriptions,
+    (count) => count === 0,
+  );
 });

@@ -36,7 +36,8 @@ const ANSWER_ONLY: Record<string, string> = {
 
 /** Why the schema and the server may disagree, by contract (API.md: "these names and inputs, no other properties"). */
 const GAPS = {
-  serverRule: 'a rule finer than the contract types (digits in a number, a blank or long message): the server checks it and its text reaches the agent',
+  serverRule:
+    'a rule finer than the contract types (digits in a number, a blank or long message): the server checks it and its text reaches the agent',
   noOtherProperties: 'the contract lists the only properties; the server ignores others',
   jsonTypes: 'a query string carries text and may omit a value: the server reads "5" and null as REST queries do; tools take JSON types',
 } as const;
@@ -199,8 +200,9 @@ function neutral(node: unknown): unknown {
 describe('output schemas against the documented answers', () => {
   it.each(Object.entries({ ...ROUTES, ...ANSWER_ONLY }))('%s answers what %s documents', (tool, route) => {
     const [method, path] = route.split(' ');
-    const answer = (document.paths[path][method.toLowerCase()] as { responses: Record<string, { content: Record<string, { schema: Schema }> }> })
-      .responses['200'].content['application/json'].schema;
+    const answer = (
+      document.paths[path][method.toLowerCase()] as { responses: Record<string, { content: Record<string, { schema: Schema }> }> }
+    ).responses['200'].content['application/json'].schema;
     expect(neutral(tools.get(tool)!.outputSchema)).toEqual(neutral(answer));
   });
 

@@ -52,15 +52,17 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
       const { tools } = await client.listTools();
       const names = tools.map((tool) => tool.name);
       expect([...names].sort()).toEqual([...ALL_TOOLS].sort());
-      expect(names).toEqual(expect.arrayContaining([
-        'whatsapp_list_chats',
-        'whatsapp_logout',
-        'whatsapp_pairing_code',
-        'whatsapp_read_messages',
-        'whatsapp_send_message',
-        'whatsapp_start_auth',
-        'whatsapp_status',
-      ]));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'whatsapp_list_chats',
+          'whatsapp_logout',
+          'whatsapp_pairing_code',
+          'whatsapp_read_messages',
+          'whatsapp_send_message',
+          'whatsapp_start_auth',
+          'whatsapp_status',
+        ]),
+      );
       for (const tool of tools) {
         expect(tool.title).toEqual(expect.any(String));
         expect(tool.description?.length).toBeGreaterThan(100);
@@ -72,7 +74,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
     it('advertises the inputs exactly as the contract', async () => {
       const byName = Object.fromEntries((await client.listTools()).tools.map((tool) => [tool.name, tool]));
       const shape = (name: string) => {
-        const { properties, required } = byName[name]!.inputSchema;
+        const { properties, required } = byName[name].inputSchema;
         return {
           properties: Object.fromEntries(
             Object.entries(properties ?? {}).map(([key, value]) => {
@@ -163,7 +165,10 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
       ({ client, transport } = await connectClient(t.url));
       const outcome = await call('whatsapp_start_auth');
       expect(outcome.result).toMatchObject({ isError: true });
-      expect(outcome.json).toMatchObject({ ok: false, error: { code: 'browser_unavailable', message: expect.stringContaining('/nonexistent/chrome') } });
+      expect(outcome.json).toMatchObject({
+        ok: false,
+        error: { code: 'browser_unavailable', message: expect.stringContaining('/nonexistent/chrome') },
+      });
       expect(t.fake.clients).toHaveLength(0);
     });
 
@@ -195,7 +200,10 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
     it('whatsapp_pairing_code: start_failed when WhatsApp Web cannot load', async () => {
       t.fake.startMode = 'reject';
       const { json } = await call('whatsapp_pairing_code', { phone_number: '15551234567' });
-      expect(json).toMatchObject({ ok: false, error: { code: 'start_failed', state: 'stopped', message: expect.stringContaining('ERR_NAME_NOT_RESOLVED') } });
+      expect(json).toMatchObject({
+        ok: false,
+        error: { code: 'start_failed', state: 'stopped', message: expect.stringContaining('ERR_NAME_NOT_RESOLVED') },
+      });
     });
 
     it('whatsapp_send_message: sends when ready', async () => {
@@ -249,7 +257,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
       const answer = json as { ok: boolean; count: number; chats: { id: string; name: string }[] };
       expect(answer).toMatchObject({ ok: true, count: 20 });
       expect(answer.chats[0]).toEqual(t.fake.chats[24]);
-      expect(answer.chats.map((chat) => chat.name)).toEqual(Array(20).fill(t.fake.chats[0]!.name));
+      expect(answer.chats.map((chat) => chat.name)).toEqual(Array(20).fill(t.fake.chats[0].name));
       expect(result.structuredContent).toEqual(json);
       await expect(call('whatsapp_list_chats', { limit: 3 })).resolves.toMatchObject({ json: { count: 3 } });
     });
@@ -269,7 +277,10 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
     it('whatsapp_read_messages: the chat and its latest messages, default limit 10', async () => {
       const chatId = '15551234567@c.us';
       t.fake.chats = [fakeChat(chatId, 1_700_000_100)];
-      t.fake.messages.set(chatId, Array.from({ length: 12 }, (_, n) => fakeMessage(chatId, n)));
+      t.fake.messages.set(
+        chatId,
+        Array.from({ length: 12 }, (_, n) => fakeMessage(chatId, n)),
+      );
       await becomeReady();
       const { result, json } = await call('whatsapp_read_messages', { phone_number: '+1 555 123 4567' });
       expect(result.isError).toBeFalsy();

@@ -18,7 +18,11 @@ beforeEach(async () => {
   expect(init.status).toBe(200);
   sessionId = init.headers.get('mcp-session-id')!;
   await init.text();
-  const initialized = await rawPost(t.url, { jsonrpc: '2.0', method: 'notifications/initialized' }, { ...SSE, 'mcp-session-id': sessionId, 'mcp-protocol-version': PROTOCOL });
+  const initialized = await rawPost(
+    t.url,
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    { ...SSE, 'mcp-session-id': sessionId, 'mcp-protocol-version': PROTOCOL },
+  );
   expect(initialized.status).toBe(202);
 });
 
@@ -31,7 +35,9 @@ function sseEvents(text: string): Record<string, string>[] {
   return text
     .split('\n\n')
     .filter((block) => block.trim() !== '')
-    .map((block) => Object.fromEntries(block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()])));
+    .map((block) =>
+      Object.fromEntries(block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()])),
+    );
 }
 
 const headers = { ...SSE, 'mcp-protocol-version': PROTOCOL };
@@ -48,13 +54,20 @@ it('a request answered as SSE starts with a priming event carrying retry, then t
 });
 
 it('a stream resumed with Last-Event-ID gets what followed that event', async () => {
-  const response = await rawPost(t.url, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'whatsapp_status', arguments: {} } }, {
-    ...headers,
-    'mcp-session-id': sessionId,
-  });
+  const response = await rawPost(
+    t.url,
+    { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'whatsapp_status', arguments: {} } },
+    {
+      ...headers,
+      'mcp-session-id': sessionId,
+    },
+  );
   const [priming, answer] = sseEvents(await response.text());
   const resumed = new AbortController();
-  const replay = await fetch(t.url, { headers: { ...headers, 'mcp-session-id': sessionId, 'last-event-id': priming.id }, signal: resumed.signal });
+  const replay = await fetch(t.url, {
+    headers: { ...headers, 'mcp-session-id': sessionId, 'last-event-id': priming.id },
+    signal: resumed.signal,
+  });
   expect(replay.status).toBe(200);
   const reader = replay.body!.getReader();
   const { value } = await reader.read();

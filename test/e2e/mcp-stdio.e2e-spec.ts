@@ -50,7 +50,9 @@ describe('MCP over stdio (the built server)', () => {
 
   it('serves the resource templates and takes subscriptions', async () => {
     expect(client.getServerCapabilities()).toMatchObject({ resources: { subscribe: true } });
-    await expect(client.listResourceTemplates()).resolves.toMatchObject({ resourceTemplates: [{ uriTemplate: 'whatsapp://chats/{chat_id}/messages' }] });
+    await expect(client.listResourceTemplates()).resolves.toMatchObject({
+      resourceTemplates: [{ uriTemplate: 'whatsapp://chats/{chat_id}/messages' }],
+    });
     await expect(client.subscribeResource({ uri: 'whatsapp://chats/15551234567@c.us/messages' })).resolves.toEqual({});
   });
 
@@ -73,7 +75,9 @@ describe('MCP over stdio (the built server)', () => {
     // StdioClientTransport only signals after 2 s; an earlier end means stdin's end stopped the server.
     expect(Date.now() - started).toBeLessThan(2_000);
 
-    const lines = readFileSync(stdoutCopy, 'utf8').split('\n').filter((line) => line !== '');
+    const lines = readFileSync(stdoutCopy, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
     expect(lines.length).toBeGreaterThanOrEqual(4);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
     expect(stderr).toContain('MCP server on stdio');

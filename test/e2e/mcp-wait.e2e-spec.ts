@@ -42,13 +42,15 @@ async function wait(args: Record<string, unknown>, signal?: AbortSignal): Promis
   return { isError: result.isError === true, json: textJson(result) as Answer };
 }
 
-const receive = (n: number, chatId = ALICE) => bus.publish(WhatsAppTopic.received, { message: chatMessage(n, { chat_id: chatId, from: chatId }) });
+const receive = (n: number, chatId = ALICE) =>
+  bus.publish(WhatsAppTopic.received, { message: chatMessage(n, { chat_id: chatId, from: chatId }) });
 /** The cursor "now": a wait that answers at once. */
 const cursor = async () => (await wait({})).json.next_after;
 
 it('is listed with its inputs', async () => {
   const tool = (await client.listTools()).tools.find((candidate) => candidate.name === TOOL)!;
-  const strip = (schema: Record<string, unknown>) => Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, { ...(v as object), description: undefined }]));
+  const strip = (schema: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, { ...(v as object), description: undefined }]));
   expect(strip(tool.inputSchema.properties!)).toEqual({
     phone_number: { type: 'string', description: undefined },
     after: { type: 'string', description: undefined },
@@ -72,7 +74,11 @@ it('timeout_seconds 0 answers at once; without a cursor it starts from now', asy
 it('waits, then returns the message as soon as it arrives, with the next cursor', async () => {
   const after = await cursor();
   const waiting = wait({ after, timeout_seconds: 30 });
-  await until('the wait to be listening', () => waits.size, (size) => size === 1);
+  await until(
+    'the wait to be listening',
+    () => waits.size,
+    (size) => size === 1,
+  );
   receive(7);
   const { isError, json } = await waiting;
   expect(isError).toBe(false);
@@ -80,7 +86,10 @@ it('waits, then returns the message as soon as it arrives, with the next cursor'
   expect(json.next_after).toBe(json.events[0].id);
   expect(waits.size).toBe(0);
   // The cursor moves on: the same message is not returned again.
-  await expect(wait({ after: json.next_after })).resolves.toEqual({ isError: false, json: { ok: true, count: 0, events: [], next_after: json.next_after } });
+  await expect(wait({ after: json.next_after })).resolves.toEqual({
+    isError: false,
+    json: { ok: true, count: 0, events: [], next_after: json.next_after },
+  });
 });
 
 it('returns messages already there after the cursor at once, oldest first, up to limit', async () => {
@@ -95,14 +104,21 @@ it('returns messages already there after the cursor at once, oldest first, up to
 
 it('times out empty with the same cursor', async () => {
   const after = await cursor();
-  await expect(wait({ after, timeout_seconds: 1 })).resolves.toEqual({ isError: false, json: { ok: true, count: 0, events: [], next_after: after } });
+  await expect(wait({ after, timeout_seconds: 1 })).resolves.toEqual({
+    isError: false,
+    json: { ok: true, count: 0, events: [], next_after: after },
+  });
   expect(waits.size).toBe(0);
 });
 
 it('with phone_number, only that private chat counts', async () => {
   const after = await cursor();
   const waiting = wait({ after, phone_number: '+1 555 123 4567', timeout_seconds: 30 });
-  await until('the wait to be listening', () => waits.size, (size) => size === 1);
+  await until(
+    'the wait to be listening',
+    () => waits.size,
+    (size) => size === 1,
+  );
   receive(1, BOB);
   receive(2, '120363000000000000@g.us');
   receive(3, ALICE);
@@ -113,17 +129,33 @@ it('with phone_number, only that private chat counts', async () => {
 it('a cancelled call stops waiting', async () => {
   const controller = new AbortController();
   const waiting = wait({ timeout_seconds: 60 }, controller.signal);
-  await until('the wait to be listening', () => waits.size, (size) => size === 1);
+  await until(
+    'the wait to be listening',
+    () => waits.size,
+    (size) => size === 1,
+  );
   controller.abort('the agent gave up');
   await expect(waiting).rejects.toThrow();
-  await until('the wait to stop', () => waits.size, (size) => size === 0);
+  await until(
+    'the wait to stop',
+    () => waits.size,
+    (size) => size === 0,
+  );
 });
 
 it('a closed session stops its waits', async () => {
   const waiting = wait({ timeout_seconds: 60 }).catch((error: unknown) => error);
-  await until('the wait to be listening', () => waits.size, (size) => size === 1);
+  await until(
+    'the wait to be listening',
+    () => waits.size,
+    (size) => size === 1,
+  );
   await transport.terminateSession();
-  await until('the wait to stop', () => waits.size, (size) => size === 0);
+  await until(
+    'the wait to stop',
+    () => waits.size,
+    (size) => size === 0,
+  );
   // The client would try to resume the call's stream; closing it settles the call.
   await client.close();
   await expect(waiting).resolves.toBeInstanceOf(Error);
@@ -140,10 +172,18 @@ it('a plain JSON client that drops its request stops the wait (it cannot resume)
     body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: TOOL, arguments: { timeout_seconds: 60 } } }),
     signal: dropped.signal,
   });
-  await until('the wait to be listening', () => waits.size, (size) => size === 1);
+  await until(
+    'the wait to be listening',
+    () => waits.size,
+    (size) => size === 1,
+  );
   dropped.abort();
   await expect(call).rejects.toThrow();
-  await until('the wait to stop', () => waits.size, (size) => size === 0);
+  await until(
+    'the wait to stop',
+    () => waits.size,
+    (size) => size === 0,
+  );
 });
 
 it.each([

@@ -27,7 +27,12 @@ describe('metrics from bus events', () => {
     const status = { ...t.whatsapp.session().status(), state: 'disconnected', restarts: 3 };
     bus.emit(WhatsAppTopic.status, { session: 'default', at: new Date(), previous: 'ready', status });
     // Another account's state is not the default session's.
-    bus.emit(WhatsAppTopic.status, { session: 'other', at: new Date(), previous: 'ready', status: { ...status, state: 'qr', restarts: 9 } });
+    bus.emit(WhatsAppTopic.status, {
+      session: 'other',
+      at: new Date(),
+      previous: 'ready',
+      status: { ...status, state: 'qr', restarts: 9 },
+    });
 
     const text = (await request(t.app.getHttpServer()).get('/metrics').expect(200)).text;
     expect(sample(text, 'whatsapp_messages_sent_total')).toBe(2);

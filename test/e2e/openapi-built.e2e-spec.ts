@@ -19,7 +19,10 @@ it('the built server serves /openapi.json and /docs without loading @nestjs/swag
     expect(document.status).toBe(200);
     expect(((await document.json()) as { info: { title: string } }).info.title).toBe('whatsapp-mcp-api');
     const page = await fetch(`${server.url}/docs`);
-    expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({ status: 200, type: expect.stringMatching(/text\/html/) });
+    expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({
+      status: 200,
+      type: expect.stringMatching(/text\/html/),
+    });
     const init = await fetch(`${server.url}/docs/swagger-ui-init.js`);
     expect(await init.text()).toContain('"title": "whatsapp-mcp-api"');
   } finally {

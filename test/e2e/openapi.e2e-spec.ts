@@ -68,9 +68,22 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 
 /** The routes of the contract and of our issues; more may be served (all must be documented). */
 const CONTRACT_ROUTES = [
-  'GET /', 'GET /health', 'GET /api/status', 'POST /api/auth/start', 'POST /api/pairing-code', 'POST /api/send',
-  'GET /api/chats', 'GET /api/messages', 'POST /api/messages', 'POST /api/logout', 'GET /qr', 'POST /qr/login',
-  'GET /api/qr', 'POST /mcp', 'GET /mcp', 'DELETE /mcp',
+  'GET /',
+  'GET /health',
+  'GET /api/status',
+  'POST /api/auth/start',
+  'POST /api/pairing-code',
+  'POST /api/send',
+  'GET /api/chats',
+  'GET /api/messages',
+  'POST /api/messages',
+  'POST /api/logout',
+  'GET /qr',
+  'POST /qr/login',
+  'GET /api/qr',
+  'POST /mcp',
+  'GET /mcp',
+  'DELETE /mcp',
 ];
 /**
  * The sandbox's routes (issue 11) are documented always, since the document is built once for every
@@ -135,6 +148,7 @@ function problems(value: unknown, schema: Schema, at = '$'): string[] {
     return fits.some((p) => p.length === 0) ? [] : [`${at} fits no oneOf option: ${fits.map((p) => p.join(', ')).join(' | ')}`];
   }
   if (schema.enum && !schema.enum.includes(value)) return [`${at}=${JSON.stringify(value)} not in enum`];
+  // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check -- a schema without a type accepts anything
   switch (schema.type) {
     case 'object': {
       if (typeof value !== 'object' || Array.isArray(value)) return [`${at} is not an object`];
@@ -142,12 +156,16 @@ function problems(value: unknown, schema: Schema, at = '$'): string[] {
       const props = schema.properties ?? {};
       return [
         ...(schema.required ?? []).filter((key) => !(key in record)).map((key) => `${at}.${key} is missing`),
-        ...Object.keys(record).filter((key) => !(key in props)).map((key) => `${at}.${key} is not documented`),
+        ...Object.keys(record)
+          .filter((key) => !(key in props))
+          .map((key) => `${at}.${key} is not documented`),
         ...Object.entries(record).flatMap(([key, v]) => (props[key] ? problems(v, props[key], `${at}.${key}`) : [])),
       ];
     }
     case 'array':
-      return Array.isArray(value) ? value.flatMap((item, i) => problems(item, schema.items ?? {}, `${at}[${i}]`)) : [`${at} is not an array`];
+      return Array.isArray(value)
+        ? value.flatMap((item, i) => problems(item, schema.items ?? {}, `${at}[${i}]`))
+        : [`${at} is not an array`];
     case 'integer':
       return Number.isInteger(value) ? [] : [`${at} is not an integer`];
     case 'string':
@@ -164,7 +182,10 @@ describe('GET /openapi.json', () => {
 
   beforeEach(async () => {
     await boot();
-    const res = await http.get('/openapi.json').expect(200).expect('Content-Type', /application\/json/);
+    const res = await http
+      .get('/openapi.json')
+      .expect(200)
+      .expect('Content-Type', /application\/json/);
     doc = res.body as Document;
   });
 
@@ -187,14 +208,20 @@ describe('GET /openapi.json', () => {
     for (const optional of ['GET /health/ready', 'GET /metrics']) {
       if (served.includes(optional)) expect(documentedRoutes(doc)).toContain(optional);
     }
-    expect(documentedRoutes(doc).filter((route) => !isSandboxRoute(route)).sort()).toEqual([...new Set(served)].sort());
+    expect(
+      documentedRoutes(doc)
+        .filter((route) => !isSandboxRoute(route))
+        .sort(),
+    ).toEqual([...new Set(served)].sort());
   });
 
   it('documents the sandbox routes, which a sandbox serves, each one', async () => {
     await t.app.close();
     await boot({ WHATSAPP_SANDBOX: 'true', WHATSAPP_SANDBOX_CHATS: '0' });
     const served = servedRoutes().filter(isSandboxRoute);
-    expect(served).toEqual(expect.arrayContaining(['GET /sandbox', 'POST /sandbox/login', 'GET /api/sandbox', 'POST /api/sandbox/incoming']));
+    expect(served).toEqual(
+      expect.arrayContaining(['GET /sandbox', 'POST /sandbox/login', 'GET /api/sandbox', 'POST /api/sandbox/incoming']),
+    );
     expect(documentedRoutes(doc).filter(isSandboxRoute).sort()).toEqual([...new Set(served)].sort());
   });
 
@@ -250,8 +277,9 @@ describe('GET /openapi.json', () => {
   });
 
   it('phone_number pattern accepts what the server accepts and refuses what it refuses', () => {
-    const pattern = new RegExp((doc.components.schemas.SendMessageDto.properties!.phone_number.pattern as string));
-    for (const ok of ['+1 555 123 4567', '+1 (555) 123-4567', '447911123456', '12345678', '123456789012345']) expect(pattern.test(ok)).toBe(true);
+    const pattern = new RegExp(doc.components.schemas.SendMessageDto.properties!.phone_number.pattern as string);
+    for (const ok of ['+1 555 123 4567', '+1 (555) 123-4567', '447911123456', '12345678', '123456789012345'])
+      expect(pattern.test(ok)).toBe(true);
     for (const bad of ['1234567', '1234567890123456', '+1 555', 'no digits']) expect(pattern.test(bad)).toBe(false);
   });
 
@@ -269,7 +297,9 @@ describe('GET /openapi.json', () => {
     ['GET /health', [403, 500]],
   ] as const)('%s documents its error answers %j as ErrorBody, an example per code', (route, statuses) => {
     const responses = op(doc, route).responses;
-    const errors = Object.keys(responses).map(Number).filter((s) => s >= 400);
+    const errors = Object.keys(responses)
+      .map(Number)
+      .filter((s) => s >= 400);
     expect(errors.sort()).toEqual([...statuses].sort());
     for (const status of statuses) {
       const media = responses[status].content!['application/json'];
@@ -358,7 +388,9 @@ describe('the documented answers are the real ones', () => {
     const status = schemaOf('GET /api/status');
     expect(problems({ state: 'stopped' }, status)).toContain('$.ready is missing');
     expect(problems({ surprise: 1 }, status)).toContain('$.surprise is not documented');
-    expect(problems({ ok: false, error: { code: 1, message: 'x' } }, schemaOf('GET /api/chats', 400))).toContain('$.error.code is not a string');
+    expect(problems({ ok: false, error: { code: 1, message: 'x' } }, schemaOf('GET /api/chats', 400))).toContain(
+      '$.error.code is not a string',
+    );
   });
 });
 
@@ -366,7 +398,10 @@ describe('Swagger UI at /docs', () => {
   beforeEach(() => boot());
 
   it('is an HTML page whose scripts are files on this server, with no inline script', async () => {
-    const res = await http.get('/docs').expect(200).expect('Content-Type', /text\/html/);
+    const res = await http
+      .get('/docs')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     const scripts = [...res.text.matchAll(/<script\b([^>]*)>/g)].map(([, attributes]) => attributes);
     expect(scripts.length).toBeGreaterThan(0);
     for (const attributes of scripts) expect(attributes).toMatch(/\bsrc=/);
@@ -374,7 +409,10 @@ describe('Swagger UI at /docs', () => {
     expect(sources).toContain('./docs/swagger-ui-init.js');
     for (const source of sources) {
       const url = new URL(source, 'http://127.0.0.1/docs').pathname;
-      await http.get(url).expect(200).expect('Content-Type', /javascript/);
+      await http
+        .get(url)
+        .expect(200)
+        .expect('Content-Type', /javascript/);
     }
   });
 
@@ -397,11 +435,14 @@ describe('Swagger UI at /docs', () => {
 describe('with WHATSAPP_API_KEY set', () => {
   beforeEach(() => boot({ WHATSAPP_API_KEY: KEY }));
 
-  it.each(['/openapi.json', '/docs', '/docs/swagger-ui-init.js', '/docs/swagger-ui-bundle.js'])('%s → 401 without the key', async (path) => {
-    const res = await http.get(path).expect(401);
-    expect(res.body).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect(res.headers['www-authenticate']).toBe('Bearer');
-  });
+  it.each(['/openapi.json', '/docs', '/docs/swagger-ui-init.js', '/docs/swagger-ui-bundle.js'])(
+    '%s → 401 without the key',
+    async (path) => {
+      const res = await http.get(path).expect(401);
+      expect(res.body).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+    },
+  );
 
   it.each([
     ['X-Api-Key', KEY],
@@ -409,7 +450,11 @@ describe('with WHATSAPP_API_KEY set', () => {
   ])('/openapi.json and /docs → 200 with %s', async (header, value) => {
     const doc = await http.get('/openapi.json').set(header, value).expect(200);
     expect(doc.body.info.title).toBe('whatsapp-mcp-api');
-    await http.get('/docs').set(header, value).expect(200).expect('Content-Type', /text\/html/);
+    await http
+      .get('/docs')
+      .set(header, value)
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
   });
 
   it('a wrong key → 401', async () => {

@@ -47,7 +47,11 @@ describe('metrics: GET /metrics', () => {
   it('is behind the key', async () => {
     await boot({ WHATSAPP_API_KEY: KEY });
     await http.get('/metrics').expect(401);
-    const res = await http.get('/metrics').set('X-Api-Key', KEY).expect(200).expect('Content-Type', /text\/plain; version=0\.0\.4/);
+    const res = await http
+      .get('/metrics')
+      .set('X-Api-Key', KEY)
+      .expect(200)
+      .expect('Content-Type', /text\/plain; version=0\.0\.4/);
     expect(res.text).toContain('# TYPE http_requests_total counter');
   });
 

@@ -40,10 +40,15 @@ describe('outbox events and metrics', () => {
     expect(events).toEqual({
       ok: true,
       count: 1,
-      events: [{ id: expect.stringMatching(/^evt_/), type: 'outbox.failed', session: 'default', timestamp: expect.any(String), data: item }],
+      events: [
+        { id: expect.stringMatching(/^evt_/), type: 'outbox.failed', session: 'default', timestamp: expect.any(String), data: item },
+      ],
       next_after: events.events[0].id,
     });
-    expect(item).toMatchObject({ state: 'failed', error: { code: 'not_on_whatsapp', message: '15550000009 is not on WhatsApp; nothing was sent.' } });
+    expect(item).toMatchObject({
+      state: 'failed',
+      error: { code: 'not_on_whatsapp', message: '15550000009 is not on WhatsApp; nothing was sent.' },
+    });
   });
 
   it('shows the depth by state when scraped and the time from queued to sent', async () => {

@@ -45,7 +45,15 @@ describe('POST /api/outbox', () => {
     const res = await enqueue('+1 555 000 0001', 'hello').expect(202);
     expect(res.body).toEqual({
       ok: true,
-      item: { id: expect.stringMatching(ULID), to: '15550000001', state: 'queued', message_id: null, error: null, created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO) },
+      item: {
+        id: expect.stringMatching(ULID),
+        to: '15550000001',
+        state: 'queued',
+        message_id: null,
+        error: null,
+        created_at: expect.stringMatching(ISO),
+        updated_at: expect.stringMatching(ISO),
+      },
     });
     expect(db.prepare('SELECT id, recipient, message, state FROM outbox_items').all()).toEqual([
       { id: res.body.item.id, recipient: '15550000001', message: 'hello', state: 'queued' },
@@ -57,7 +65,7 @@ describe('POST /api/outbox', () => {
   it('100 items queued while stopped are all sent once ready, in order per recipient, none twice', async () => {
     await boot({ WHATSAPP_SEND_LIMIT: '0', WHATSAPP_RECIPIENT_LIMIT: '0' });
     const recipients = ['15550000001', '15550000002', '15550000003', '15550000004', '15550000005'];
-    for (let n = 0; n < 100; n++) await enqueue(recipients[n % 5]!, `message ${n}`).expect(202);
+    for (let n = 0; n < 100; n++) await enqueue(recipients[n % 5], `message ${n}`).expect(202);
     expect(t.fake.sent).toEqual([]);
     const sent = collect<Sent>(bus, OutboxTopic.sent, 100, 10_000);
     await t.pair();
@@ -83,8 +91,8 @@ describe('POST /api/outbox', () => {
     const times = (await sent).map((e) => e.at.getTime());
     expect(t.fake.sent).toHaveLength(45);
     // Three windows: the 21st and 41st sends waited for the next ones.
-    expect(times[20]! - times[0]!).toBeGreaterThanOrEqual(900);
-    expect(times[40]! - times[0]!).toBeGreaterThanOrEqual(1900);
+    expect(times[20] - times[0]).toBeGreaterThanOrEqual(900);
+    expect(times[40] - times[0]).toBeGreaterThanOrEqual(1900);
     expect((await http.get('/api/outbox?state=failed').expect(200)).body.count).toBe(0);
     // Waiting for a slot, not refused and retried.
     expect(db.prepare('SELECT MAX(attempts) AS most FROM outbox_items').get()).toEqual({ most: 0 });
@@ -98,8 +106,12 @@ describe('POST /api/outbox', () => {
     const { body } = await enqueue('15550000009', 'hi').expect(202);
     const [event] = await failed;
     const error = { code: 'not_on_whatsapp', message: '15550000009 is not on WhatsApp; nothing was sent.' };
-    expect(event!.item).toMatchObject({ id: body.item.id, state: 'failed', error });
-    expect((await http.get(`/api/outbox/${body.item.id}`).expect(200)).body.item).toMatchObject({ state: 'failed', error, message_id: null });
+    expect(event.item).toMatchObject({ id: body.item.id, state: 'failed', error });
+    expect((await http.get(`/api/outbox/${body.item.id}`).expect(200)).body.item).toMatchObject({
+      state: 'failed',
+      error,
+      message_id: null,
+    });
     expect(t.fake.sent).toEqual([]);
   });
 
@@ -110,7 +122,7 @@ describe('POST /api/outbox', () => {
     const unknown = collect<OutboxEventPayloads['outbox.unknown']>(bus, OutboxTopic.unknown, 1, 2000);
     await enqueue('15550000001', 'hi').expect(202);
     const [event] = await unknown;
-    expect(event!.item).toMatchObject({
+    expect(event.item).toMatchObject({
       state: 'unknown',
       error: { code: 'whatsapp_error', message: 'WhatsApp Web failed to send the message: Evaluation failed: send failed' },
     });
@@ -132,15 +144,23 @@ describe('POST /api/outbox', () => {
     expect(unknown.body.item).toMatchObject({ state: 'unknown', message_id: null, error: null });
     const sent = collect<Sent>(bus, OutboxTopic.sent, 1, 2000);
     await t.pair();
-    expect((await sent)[0]!.item.id).toBe('01AAAAAAAAAAAAAAAAAAAAAAA2');
+    expect((await sent)[0].item.id).toBe('01AAAAAAAAAAAAAAAAAAAAAAA2');
     expect(t.fake.sent).toEqual([{ chatId: '15550000001@c.us', text: 'was queued' }]);
     expect((await http.get('/api/outbox/01AAAAAAAAAAAAAAAAAAAAAAA1').expect(200)).body.item.state).toBe('unknown');
   });
 
   it('an Idempotency-Key makes one item of two requests', async () => {
     await boot();
-    const first = await http.post('/api/outbox').set('Idempotency-Key', 'o-1').send({ phone_number: '15550000001', message: 'once' }).expect(202);
-    const again = await http.post('/api/outbox').set('Idempotency-Key', 'o-1').send({ phone_number: '15550000001', message: 'once' }).expect(202);
+    const first = await http
+      .post('/api/outbox')
+      .set('Idempotency-Key', 'o-1')
+      .send({ phone_number: '15550000001', message: 'once' })
+      .expect(202);
+    const again = await http
+      .post('/api/outbox')
+      .set('Idempotency-Key', 'o-1')
+      .send({ phone_number: '15550000001', message: 'once' })
+      .expect(202);
     expect(again.headers['idempotency-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
     expect((await http.get('/api/outbox').expect(200)).body.count).toBe(1);
@@ -169,7 +189,9 @@ describe('OpenAPI', () => {
     const post = doc.paths['/api/outbox'].post;
     expect(Object.keys(post.responses).sort()).toEqual(['202', '400', '401', '403', '409', '413', '422', '500']);
     expect(post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]);
-    expect(Object.keys(doc.paths['/api/outbox/{id}'].delete.responses['409'].content['application/json'].examples)).toEqual(['outbox_not_cancellable']);
+    expect(Object.keys(doc.paths['/api/outbox/{id}'].delete.responses['409'].content['application/json'].examples)).toEqual([
+      'outbox_not_cancellable',
+    ]);
     expect(doc.paths['/api/send'].post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]);
   });
 });
@@ -181,12 +203,21 @@ describe('DELETE /api/outbox/{id}', () => {
     const cancelled = await http.delete(`/api/outbox/${body.item.id}`).expect(200);
     expect(cancelled.body).toEqual({
       ok: true,
-      item: { ...body.item, state: 'failed', error: { code: 'cancelled', message: 'Cancelled before it was sent.' }, updated_at: expect.stringMatching(ISO) },
+      item: {
+        ...body.item,
+        state: 'failed',
+        error: { code: 'cancelled', message: 'Cancelled before it was sent.' },
+        updated_at: expect.stringMatching(ISO),
+      },
     });
     const again = await http.delete(`/api/outbox/${body.item.id}`).expect(409);
     expect(again.body).toEqual({
       ok: false,
-      error: { code: 'outbox_not_cancellable', message: `Outbox item ${body.item.id} is failed; only a queued item can be cancelled.`, state: 'failed' },
+      error: {
+        code: 'outbox_not_cancellable',
+        message: `Outbox item ${body.item.id} is failed; only a queued item can be cancelled.`,
+        state: 'failed',
+      },
     });
     const sent = collect<Sent>(bus, OutboxTopic.sent, 1, 2000);
     await enqueue('15550000001', 'after').expect(202);
@@ -204,7 +235,11 @@ describe('DELETE /api/outbox/{id}', () => {
     const res = await http.delete(`/api/outbox/${body.item.id}`).expect(409);
     expect(res.body).toEqual({
       ok: false,
-      error: { code: 'outbox_not_cancellable', message: `Outbox item ${body.item.id} is sent; only a queued item can be cancelled.`, state: 'sent' },
+      error: {
+        code: 'outbox_not_cancellable',
+        message: `Outbox item ${body.item.id} is sent; only a queued item can be cancelled.`,
+        state: 'sent',
+      },
     });
   });
 

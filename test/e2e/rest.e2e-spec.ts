@@ -7,8 +7,20 @@ import { fakeChat, fakeMessage } from '../fake-whatsapp.js';
 
 const PHONE_RULE = 'phone_number must include country code and contain 8-15 digits';
 const STATUS_KEYS = [
-  'account', 'auth_dir', 'authenticated', 'chrome_executable', 'has_qr', 'headless', 'last_error',
-  'next_restart_at', 'ready', 'restarts', 'session_saved', 'since', 'state', 'store',
+  'account',
+  'auth_dir',
+  'authenticated',
+  'chrome_executable',
+  'has_qr',
+  'headless',
+  'last_error',
+  'next_restart_at',
+  'ready',
+  'restarts',
+  'session_saved',
+  'since',
+  'state',
+  'store',
 ];
 const CHAT_KEYS = ['archived', 'id', 'is_group', 'is_read_only', 'last_message', 'muted', 'name', 'pinned', 'timestamp', 'unread_count'];
 const MESSAGE_KEYS = ['author', 'body', 'from', 'from_me', 'has_media', 'id', 'timestamp', 'to', 'type'];
@@ -87,7 +99,10 @@ describe('POST /api/auth/start', () => {
       last_error: 'Could not start WhatsApp Web: net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/',
     });
     t.fake.startMode = 'qr';
-    await http.post('/api/auth/start').expect(200).expect((r) => expect(r.body.state).toBe('qr'));
+    await http
+      .post('/api/auth/start')
+      .expect(200)
+      .expect((r) => expect(r.body.state).toBe('qr'));
   });
 
   it('answers after the start timeout while still starting', async () => {
@@ -327,13 +342,19 @@ describe('POST /api/logout', () => {
     t.fake.current.emit('disconnected', 'CONFLICT');
     await reached('disconnected');
     await http.post('/api/logout').expect(200, { ok: true, revoked: false });
-    await http.get('/api/status').expect(200).expect((r) => expect(r.body.state).toBe('stopped'));
+    await http
+      .get('/api/status')
+      .expect(200)
+      .expect((r) => expect(r.body.state).toBe('stopped'));
   });
 });
 
 describe('the QR page and JSON', () => {
   it('without a QR: the contract text, the state, a 5 s refresh', async () => {
-    const res = await http.get('/qr').expect(200).expect('Content-Type', /text\/html/);
+    const res = await http
+      .get('/qr')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     expect(res.text).toContain('No QR is available yet. Start auth, then refresh this page.');
     expect(res.text).toContain('<meta http-equiv="refresh" content="5">');
     expect(res.text).toContain('<strong id="state">stopped</strong>');

@@ -42,7 +42,13 @@ describe('outside a sandbox', () => {
 describe('in a sandbox', () => {
   const boot = async (env: Record<string, string> = {}) => {
     const dir = tempDir('wa-sandbox-');
-    t = await createTestApp({ WHATSAPP_SANDBOX: 'true', WHATSAPP_SANDBOX_DIR: dir, WHATSAPP_SANDBOX_CHATS: '3', WHATSAPP_API_KEY: KEY, ...env });
+    t = await createTestApp({
+      WHATSAPP_SANDBOX: 'true',
+      WHATSAPP_SANDBOX_DIR: dir,
+      WHATSAPP_SANDBOX_CHATS: '3',
+      WHATSAPP_API_KEY: KEY,
+      ...env,
+    });
     return { app: t, dir, http: request(t.app.getHttpServer()) };
   };
 
@@ -71,7 +77,11 @@ describe('in a sandbox', () => {
 
   it('opens the page with a key form, whose cookie then opens the page and the controls', async () => {
     const { http } = await boot();
-    const form = await http.get('/sandbox').expect(401).expect('Content-Security-Policy', SANDBOX_CSP).expect('Referrer-Policy', 'same-origin');
+    const form = await http
+      .get('/sandbox')
+      .expect(401)
+      .expect('Content-Security-Policy', SANDBOX_CSP)
+      .expect('Referrer-Policy', 'same-origin');
     expect(form.text).toContain('action="/sandbox/login"');
     const wrong = await http.post('/sandbox/login').type('form').send({ key: 'nope' }).expect(401);
     expect(wrong.text).toContain('That key is not right.');

@@ -87,7 +87,10 @@ describe('API key', () => {
   describe('the QR page in a browser', () => {
     it('without the key shows a form to enter it, not the QR', async () => {
       await http.post('/api/auth/start').set('X-Api-Key', KEY).expect(200);
-      const res = await http.get('/qr').expect(401).expect('Content-Type', /text\/html/);
+      const res = await http
+        .get('/qr')
+        .expect(401)
+        .expect('Content-Type', /text\/html/);
       expect(res.text).toContain('<form method="post" action="/qr/login">');
       expect(res.text).not.toContain('data:image/png');
       expect(res.headers['cache-control']).toBe('no-store');
@@ -101,14 +104,26 @@ describe('API key', () => {
 
     it('wrong keys are limited: 10 per 15 minutes from one address, then 429 even for the right one', async () => {
       for (let i = 0; i < 3; i++) await http.post('/qr/login').type('form').send({ key: KEY }).expect(303);
-      for (let i = 0; i < 10; i++) await http.post('/qr/login').type('form').send({ key: `guess-${i}` }).expect(401);
+      for (let i = 0; i < 10; i++)
+        await http
+          .post('/qr/login')
+          .type('form')
+          .send({ key: `guess-${i}` })
+          .expect(401);
       const res = await http.post('/qr/login').type('form').send({ key: KEY }).expect(429);
-      expect(res.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('at most 10 wrong API keys from one address') });
+      expect(res.body.error).toMatchObject({
+        code: 'rate_limited',
+        message: expect.stringContaining('at most 10 wrong API keys from one address'),
+      });
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     });
 
     it('the key form takes at most 4 KiB', async () => {
-      const res = await http.post('/qr/login').type('form').send({ key: 'x'.repeat(5000) }).expect(413);
+      const res = await http
+        .post('/qr/login')
+        .type('form')
+        .send({ key: 'x'.repeat(5000) })
+        .expect(413);
       expect(res.body.error).toEqual({ code: 'payload_too_large', message: 'Request body is larger than 4 KiB' });
     });
 
@@ -175,7 +190,10 @@ describe('Origin', () => {
     const res = await http.post('/api/send').set('Origin', 'https://evil.example').send({}).expect(403);
     expect(res.body).toEqual({
       ok: false,
-      error: { code: 'forbidden', message: 'Origin https://evil.example is not allowed; list it in WHATSAPP_ALLOWED_ORIGINS to call this API from a browser.' },
+      error: {
+        code: 'forbidden',
+        message: 'Origin https://evil.example is not allowed; list it in WHATSAPP_ALLOWED_ORIGINS to call this API from a browser.',
+      },
     });
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
@@ -266,7 +284,19 @@ describe('sending limits', () => {
   it('recovers once the window has passed', async () => {
     await boot({ WHATSAPP_RECIPIENT_LIMIT: '1' });
     await pair();
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     try {
       await send('15551110000').expect(200);
       await send('15551110000').expect(429);
@@ -297,7 +327,11 @@ describe('sending limits', () => {
     expect(second.isError).toBe(true);
     expect(textJson(second)).toEqual({
       ok: false,
-      error: { code: 'rate_limited', message: expect.stringMatching(/^Too many requests: at most 1 messages to one recipient per minute/), retry_after: expect.any(Number) },
+      error: {
+        code: 'rate_limited',
+        message: expect.stringMatching(/^Too many requests: at most 1 messages to one recipient per minute/),
+        retry_after: expect.any(Number),
+      },
     });
     await client.close();
   });
@@ -306,7 +340,10 @@ describe('sending limits', () => {
     await boot({});
     for (let i = 0; i < 3; i++) await http.post('/api/pairing-code').send({ phone_number: '15551234567' }).expect(200);
     const res = await http.post('/api/pairing-code').send({ phone_number: '15551234567' }).expect(429);
-    expect(res.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('at most 3 pairing-code requests per 10 minutes') });
+    expect(res.body.error).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining('at most 3 pairing-code requests per 10 minutes'),
+    });
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(500);
   });
 });

@@ -33,7 +33,6 @@ describe('the server started as the README says (npm start)', () => {
     expect(res.status).toBe(404);
     await expect(res.json()).resolves.toEqual({ ok: false, error: { code: 'not_found', message: 'Cannot GET /nope' } });
   });
-
 });
 
 describe('shutdown', () => {

@@ -64,7 +64,12 @@ describe('backfill after ready', () => {
       next_cursor: null,
       results: [
         {
-          message: expect.objectContaining({ id: `false_${ANA}_MSG1`, chat_id: ANA, body: 'A reunião sobre a fatura é amanhã', ack: 'device' }),
+          message: expect.objectContaining({
+            id: `false_${ANA}_MSG1`,
+            chat_id: ANA,
+            body: 'A reunião sobre a fatura é amanhã',
+            ack: 'device',
+          }),
           chat: { id: ANA, name: 'Ana' },
           snippet: 'A **reunião** sobre a fatura é amanhã',
         },
@@ -91,7 +96,11 @@ describe('backfill after ready', () => {
     await t.reached('disconnected');
     await http.post('/api/auth/start').expect(200);
     await t.reached('ready');
-    const done = await until('the backfill to finish after the restart', storeStatus, (store) => store.backfill === 'done' && store.messages === 6);
+    const done = await until(
+      'the backfill to finish after the restart',
+      storeStatus,
+      (store) => store.backfill === 'done' && store.messages === 6,
+    );
     expect(done).toEqual({ chats: 6, messages: 6, backfill: 'done', progress: 1 });
   }, 15_000);
 
@@ -112,7 +121,11 @@ describe('kept exact from the events', () => {
   it('finds what arrives, follows an edit, drops a revoke', async () => {
     t.fake.current.emit('message', { ...fakeMessage(ANA, 10, { body: 'the invoice for March' }), chat_id: ANA });
     const first = await search('invoice').expect(200);
-    expect(first.body).toMatchObject({ ok: true, count: 1, results: [{ message: { id: `false_${ANA}_MSG10` }, snippet: 'the **invoice** for March' }] });
+    expect(first.body).toMatchObject({
+      ok: true,
+      count: 1,
+      results: [{ message: { id: `false_${ANA}_MSG10` }, snippet: 'the **invoice** for March' }],
+    });
 
     t.fake.current.emit('message_edit', { id: `false_${ANA}_MSG10`, chat_id: ANA, body: 'the receipt for March' });
     expect((await search('invoice').expect(200)).body).toEqual({ ok: true, count: 0, results: [], next_cursor: null });
@@ -177,7 +190,9 @@ describe('kept exact from the events', () => {
     const older = await http.get(`/api/chats/${BEN}/messages`).query({ limit: 3, before: page.body.next_before }).expect(200);
     expect(older.body).toMatchObject({ count: 2, next_before: null });
     expect(older.body.messages.map((m: { body: string }) => m.body)).toEqual(['message 1', 'message 2']);
-    await http.get('/api/chats/123@c.us/messages').expect(404, { ok: false, error: { code: 'chat_not_found', message: 'The store has no chat 123@c.us.' } });
+    await http
+      .get('/api/chats/123@c.us/messages')
+      .expect(404, { ok: false, error: { code: 'chat_not_found', message: 'The store has no chat 123@c.us.' } });
     const bad = await http.get('/api/chats/not%20a%20chat/messages').expect(400);
     expect(bad.body.error.code).toBe('invalid_input');
   });
@@ -190,27 +205,29 @@ describe('hostile search input', () => {
     t.fake.current.emit('message', { ...fakeMessage(ANA, 1, { body: 'near the (old) bridge: a-b "quoted" text' }), chat_id: ANA });
   });
 
-  it.each([
-    ['"unbalanced'],
-    ['bridge"'],
-    ['*'],
-    ['bri*'],
-    ['-bridge'],
-    ['a-b'],
-    ['text:bridge'],
-    ['body:bridge'],
-    ['NEAR(bridge old)'],
-    ['bridge NEAR old'],
-    ['(old)'],
-    ['bridge AND OR NOT'],
-    ['^bridge'],
-    ['"quoted" "text'],
-    ['\u0000bridge'],
-    ['ponte'.repeat(2048)],
-    ['*:-()"'],
-    [''],
-    ['   '],
-  ].map(([q]) => [JSON.stringify(q).slice(0, 40), q]))('q=%s → 200 or 400, never 500', async (_label, q) => {
+  it.each(
+    [
+      ['"unbalanced'],
+      ['bridge"'],
+      ['*'],
+      ['bri*'],
+      ['-bridge'],
+      ['a-b'],
+      ['text:bridge'],
+      ['body:bridge'],
+      ['NEAR(bridge old)'],
+      ['bridge NEAR old'],
+      ['(old)'],
+      ['bridge AND OR NOT'],
+      ['^bridge'],
+      ['"quoted" "text'],
+      ['\u0000bridge'],
+      ['ponte'.repeat(2048)],
+      ['*:-()"'],
+      [''],
+      ['   '],
+    ].map(([q]) => [JSON.stringify(q).slice(0, 40), q]),
+  )('q=%s → 200 or 400, never 500', async (_label, q) => {
     const res = await search(q.slice(0, 10_240));
     expect([200, 400]).toContain(res.status);
     if (res.status === 200) expect(res.body).toMatchObject({ ok: true, count: expect.any(Number), next_cursor: null });
@@ -235,7 +252,8 @@ describe('WHATSAPP_STORE=off', () => {
       ok: false,
       error: {
         code: 'store_disabled',
-        message: 'The message store is off (WHATSAPP_STORE=off): nothing is stored to search or read. Set WHATSAPP_STORE=sqlite to keep messages.',
+        message:
+          'The message store is off (WHATSAPP_STORE=off): nothing is stored to search or read. Set WHATSAPP_STORE=sqlite to keep messages.',
       },
     };
     await search('secret').expect(409, disabled);
@@ -283,12 +301,18 @@ describe('MCP whatsapp_search_messages', () => {
     await boot({}, m);
     await m.pair();
     for (let n = 1; n <= 5; n += 1) {
-      m.fake.current.emit('message', { ...fakeMessage(ANA, n, { body: n === 3 ? 'the invoice is attached' : `filler ${n}` }), chat_id: ANA });
+      m.fake.current.emit('message', {
+        ...fakeMessage(ANA, n, { body: n === 3 ? 'the invoice is attached' : `filler ${n}` }),
+        chat_id: ANA,
+      });
     }
     ({ client } = await connectClient(m.url));
     const result = await client.callTool({ name: 'whatsapp_search_messages', arguments: { query: 'INVOICE', context: 1 } });
     expect(result.isError).toBeFalsy();
-    const answer = textJson(result) as { count: number; results: { message: { body: string }; context: { before: { body: string }[]; after: { body: string }[] } }[] };
+    const answer = textJson(result) as {
+      count: number;
+      results: { message: { body: string }; context: { before: { body: string }[]; after: { body: string }[] } }[];
+    };
     expect(answer.count).toBe(1);
     expect(answer.results[0].message.body).toBe('the invoice is attached');
     expect(answer.results[0].context.before.map((x) => x.body)).toEqual(['filler 2']);

@@ -35,7 +35,10 @@ afterEach(async () => {
 const http = () => request(t!.app.getHttpServer());
 
 /** Polls the deliveries route (a delivery's state changes with no event to await) until `accept`, throwing with what it saw. */
-async function deliveriesUntil(id: string, accept: (deliveries: { status: string }[]) => boolean): Promise<{ status: string; attempts: number }[]> {
+async function deliveriesUntil(
+  id: string,
+  accept: (deliveries: { status: string }[]) => boolean,
+): Promise<{ status: string; attempts: number }[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const { body } = await http().get(`/api/webhooks/${id}/deliveries`).expect(200);
@@ -56,9 +59,9 @@ describe('the environment webhook', () => {
 
     const { body: events } = await http().get('/api/events?types=message.received').expect(200);
     const [hit] = r.hits;
-    expect(new Webhook(SECRET).verify(hit!.body, headersOf(hit!))).toEqual(events.events[0]);
-    expect(hit!.headers['webhook-id']).toBe(events.events[0].id);
-    const deliveries = await deliveriesUntil('env', (d) => d.length === 1 && d[0]!.status === 'delivered');
+    expect(new Webhook(SECRET).verify(hit.body, headersOf(hit))).toEqual(events.events[0]);
+    expect(hit.headers['webhook-id']).toBe(events.events[0].id);
+    const deliveries = await deliveriesUntil('env', (d) => d.length === 1 && d[0].status === 'delivered');
     expect(deliveries[0]).toEqual({
       id: expect.stringMatching(/^dlv_/),
       webhook_id: 'env',
@@ -75,11 +78,16 @@ describe('the environment webhook', () => {
 
   it('cannot be deleted or changed through the API, only disabled', async () => {
     await boot({ WHATSAPP_WEBHOOK_URL: 'http://127.0.0.1:9/none', WHATSAPP_WEBHOOK_SECRET: SECRET });
-    await http().delete('/api/webhooks/env').expect(409, {
-      ok: false,
-      error: { code: 'webhook_read_only', message: 'The webhook "env" comes from WHATSAPP_WEBHOOK_URL: unset it to remove the webhook.' },
-    });
-    const res = await http().patch('/api/webhooks/env').send({ events: ['message.ack'] }).expect(409);
+    await http()
+      .delete('/api/webhooks/env')
+      .expect(409, {
+        ok: false,
+        error: { code: 'webhook_read_only', message: 'The webhook "env" comes from WHATSAPP_WEBHOOK_URL: unset it to remove the webhook.' },
+      });
+    const res = await http()
+      .patch('/api/webhooks/env')
+      .send({ events: ['message.ack'] })
+      .expect(409);
     expect(res.body.error.code).toBe('webhook_read_only');
     const off = await http().patch('/api/webhooks/env').send({ enabled: false }).expect(200);
     expect(off.body.webhook).toEqual(expect.objectContaining({ id: 'env', enabled: false, disabled_reason: 'Disabled through the API' }));
@@ -90,7 +98,10 @@ describe('the environment webhook', () => {
 describe('/api/webhooks', () => {
   it('creates, lists, reads, updates and deletes a webhook; the secret only on creation and its route', async () => {
     await boot();
-    const created = await http().post('/api/webhooks').send({ url: 'http://127.0.0.1:9/a', events: ['message.received', 'message.ack'], description: 'CRM' }).expect(201);
+    const created = await http()
+      .post('/api/webhooks')
+      .send({ url: 'http://127.0.0.1:9/a', events: ['message.received', 'message.ack'], description: 'CRM' })
+      .expect(201);
     const webhook = created.body.webhook;
     expect(created.body).toEqual({
       ok: true,
@@ -106,27 +117,46 @@ describe('/api/webhooks', () => {
       },
     });
     const { secret, ...shown } = webhook;
-    await http().get('/api/webhooks').expect(200, { ok: true, webhooks: [shown] });
+    await http()
+      .get('/api/webhooks')
+      .expect(200, { ok: true, webhooks: [shown] });
     await http().get(`/api/webhooks/${webhook.id}`).expect(200, { ok: true, webhook: shown });
     await http().get(`/api/webhooks/${webhook.id}/secret`).expect(200, { ok: true, secret });
-    const patched = await http().patch(`/api/webhooks/${webhook.id}`).send({ events: ['*'], description: null }).expect(200);
+    const patched = await http()
+      .patch(`/api/webhooks/${webhook.id}`)
+      .send({ events: ['*'], description: null })
+      .expect(200);
     expect(patched.body.webhook).toEqual({ ...shown, events: ['*'], description: null });
     await http().delete(`/api/webhooks/${webhook.id}`).expect(200, { ok: true });
-    await http().get(`/api/webhooks/${webhook.id}`).expect(404, {
-      ok: false,
-      error: { code: 'not_found', message: `No webhook with id "${webhook.id}". GET /api/webhooks lists them.` },
-    });
+    await http()
+      .get(`/api/webhooks/${webhook.id}`)
+      .expect(404, {
+        ok: false,
+        error: { code: 'not_found', message: `No webhook with id "${webhook.id}". GET /api/webhooks lists them.` },
+      });
   });
 
   it.each([
     [{}, 'url must be an http:// or https:// URL without user or password, at most 2048 characters'],
     [{ url: 'ftp://x.invalid/' }, 'url must be an http:// or https:// URL without user or password, at most 2048 characters'],
     [{ url: 'http://u:p@x.invalid/' }, 'url must be an http:// or https:// URL without user or password, at most 2048 characters'],
-    [{ url: `http://x.invalid/${'a'.repeat(2048)}` }, 'url must be an http:// or https:// URL without user or password, at most 2048 characters'],
+    [
+      { url: `http://x.invalid/${'a'.repeat(2048)}` },
+      'url must be an http:// or https:// URL without user or password, at most 2048 characters',
+    ],
     [{ url: ['http://x.invalid/'] }, 'url must be an http:// or https:// URL without user or password, at most 2048 characters'],
-    [{ url: 'http://x.invalid/', events: [] }, 'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, outbox.failed, webhook.test) or ["*"]'],
-    [{ url: 'http://x.invalid/', events: 'message.received' }, 'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, outbox.failed, webhook.test) or ["*"]'],
-    [{ url: 'http://x.invalid/', events: ['message.deleted'] }, 'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, outbox.failed, webhook.test) or ["*"]'],
+    [
+      { url: 'http://x.invalid/', events: [] },
+      'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, outbox.failed, webhook.test) or ["*"]',
+    ],
+    [
+      { url: 'http://x.invalid/', events: 'message.received' },
+      'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, outbox.failed, webhook.test) or ["*"]',
+    ],
+    [
+      { url: 'http://x.invalid/', events: ['message.deleted'] },
+      'events must be a non-empty array of event types (message.received, message.sent, message.ack, message.revoked, message.edited, message.reaction, session.status, outbox.failed, webhook.test) or ["*"]',
+    ],
     [{ url: 'http://x.invalid/', description: 'x'.repeat(501) }, 'description must be a string of at most 500 characters'],
     [{ url: 'http://x.invalid/', description: 5 }, 'description must be a string of at most 500 characters'],
   ])('refuses %j', async (body, message) => {
@@ -150,32 +180,52 @@ describe('/api/webhooks', () => {
     await http().post('/api/webhooks/wh_nope/test').expect(404, notFound);
     await http().get('/api/webhooks/wh_nope/deliveries').expect(404, notFound);
     await http().post('/api/webhooks/wh_nope/deliveries/dlv_x/retry').expect(404, notFound);
-    await http().post(`/api/webhooks/${id}/deliveries/dlv_x/retry`).expect(404, { ok: false, error: { code: 'not_found', message: `Webhook ${id} has no delivery dlv_x.` } });
+    await http()
+      .post(`/api/webhooks/${id}/deliveries/dlv_x/retry`)
+      .expect(404, { ok: false, error: { code: 'not_found', message: `Webhook ${id} has no delivery dlv_x.` } });
   });
 
   it('a test event reaches only that webhook; a 400 fails at once and can be retried by hand', async () => {
     const r = await receiver((_hit, n, res) => res.writeHead(n === 1 ? 400 : 200).end());
     cleanups.push(r.close);
     await boot();
-    const { body } = await http().post('/api/webhooks').send({ url: r.url, events: ['message.ack'] }).expect(201);
+    const { body } = await http()
+      .post('/api/webhooks')
+      .send({ url: r.url, events: ['message.ack'] })
+      .expect(201);
     const id = body.webhook.id as string;
     const test = await http().post(`/api/webhooks/${id}/test`).expect(202);
-    expect(test.body).toEqual({ ok: true, delivery: expect.objectContaining({ event_type: 'webhook.test', status: 'pending', attempts: 0 }) });
+    expect(test.body).toEqual({
+      ok: true,
+      delivery: expect.objectContaining({ event_type: 'webhook.test', status: 'pending', attempts: 0 }),
+    });
     await r.reach(1);
-    expect(JSON.parse(r.hits[0]!.body)).toEqual(expect.objectContaining({ type: 'webhook.test', data: { webhook_id: id } }));
+    expect(JSON.parse(r.hits[0].body)).toEqual(expect.objectContaining({ type: 'webhook.test', data: { webhook_id: id } }));
     const [failed] = await deliveriesUntil(id, (d) => d[0]?.status === 'failed');
-    expect(failed).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, last_status_code: 400, last_error: 'The receiver answered 400; not retried' }));
+    expect(failed).toEqual(
+      expect.objectContaining({
+        status: 'failed',
+        attempts: 1,
+        last_status_code: 400,
+        last_error: 'The receiver answered 400; not retried',
+      }),
+    );
     await http().get(`/api/webhooks/${id}/deliveries?status=pending`).expect(200, { ok: true, deliveries: [] });
 
     const retried = await http().post(`/api/webhooks/${id}/deliveries/${test.body.delivery.id}/retry`).expect(202);
     expect(retried.body.delivery).toEqual(expect.objectContaining({ status: 'pending', attempts: 0 }));
     await r.reach(2);
-    expect(r.hits[1]!.headers['webhook-id']).toBe(r.hits[0]!.headers['webhook-id']);
+    expect(r.hits[1].headers['webhook-id']).toBe(r.hits[0].headers['webhook-id']);
     await deliveriesUntil(id, (d) => d[0]?.status === 'delivered');
-    await http().post(`/api/webhooks/${id}/deliveries/${test.body.delivery.id}/retry`).expect(409, {
-      ok: false,
-      error: { code: 'delivery_not_failed', message: `Delivery ${test.body.delivery.id} is delivered; only a failed delivery can be retried.` },
-    });
+    await http()
+      .post(`/api/webhooks/${id}/deliveries/${test.body.delivery.id}/retry`)
+      .expect(409, {
+        ok: false,
+        error: {
+          code: 'delivery_not_failed',
+          message: `Delivery ${test.body.delivery.id} is delivered; only a failed delivery can be retried.`,
+        },
+      });
   });
 
   it('410 disables the webhook, with the reason', async () => {
@@ -186,6 +236,8 @@ describe('/api/webhooks', () => {
     bus.publish(WhatsAppTopic.received, { message: chatMessage(1) });
     await deliveriesUntil(body.webhook.id, (d) => d[0]?.status === 'failed');
     const res = await http().get(`/api/webhooks/${body.webhook.id}`).expect(200);
-    expect(res.body.webhook).toEqual(expect.objectContaining({ enabled: false, disabled_reason: expect.stringMatching(/^The receiver answered 410 Gone on /) }));
+    expect(res.body.webhook).toEqual(
+      expect.objectContaining({ enabled: false, disabled_reason: expect.stringMatching(/^The receiver answered 410 Gone on /) }),
+    );
   });
 });

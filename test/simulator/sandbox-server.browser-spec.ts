@@ -39,7 +39,8 @@ async function readUntil(route: string, found: (body: any) => boolean, what: str
   for (;;) {
     const { status, body } = await api('GET', route);
     if (status === 200 && found(body)) return body;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} at ${route}; last answer ${status} ${JSON.stringify(body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what} at ${route}; last answer ${status} ${JSON.stringify(body)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -66,10 +67,13 @@ async function waitForText(page: Page, selector: string, text: string, ms = 10_0
 beforeAll(async () => {
   startedAt = Date.now();
   // The README's command; the build was done by the browser suite's pretest (--ignore-scripts skips presandbox).
-  server = await startServer(
-    { WHATSAPP_API_KEY: KEY, WHATSAPP_CHROME_EXECUTABLE: '/usr/bin/chromium' },
-    ['npm', 'run', 'sandbox', '--silent', '--ignore-scripts'],
-  );
+  server = await startServer({ WHATSAPP_API_KEY: KEY, WHATSAPP_CHROME_EXECUTABLE: '/usr/bin/chromium' }, [
+    'npm',
+    'run',
+    'sandbox',
+    '--silent',
+    '--ignore-scripts',
+  ]);
   await server.waitForOutput(/state \w+ -> ready/, READY_WITHIN_MS);
   readyAfterMs = Date.now() - startedAt;
   process.stderr.write(`sandbox: ready ${readyAfterMs} ms after the process started\n`);
@@ -83,11 +87,17 @@ describe('npm run sandbox', () => {
   it(`reaches ready by itself within ${READY_WITHIN_MS / 1000} s, saying sandbox in its status and on every log line`, async () => {
     expect(readyAfterMs).toBeLessThan(READY_WITHIN_MS);
     const status = await api('GET', '/api/status');
-    expect(status).toMatchObject({ status: 200, body: { state: 'ready', ready: true, sandbox: true, account: { wid: '15550000000@c.us' } } });
+    expect(status).toMatchObject({
+      status: 200,
+      body: { state: 'ready', ready: true, sandbox: true, account: { wid: '15550000000@c.us' } },
+    });
     authDir = status.body.auth_dir as string;
     expect(authDir).toMatch(/whatsapp-sandbox-[^/]+\/auth$/);
     expect(processesMentioning(authDir).length).toBeGreaterThan(0);
-    const lines = server.output().split('\n').filter((line) => line.startsWith('{'));
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     expect(lines.length).toBeGreaterThan(3);
     expect(lines.filter((line) => (JSON.parse(line) as { sandbox?: boolean }).sandbox !== true)).toEqual([]);
   });
@@ -110,12 +120,21 @@ describe('npm run sandbox', () => {
     const client = await mcpClient();
     try {
       const sent = textJson(
-        await client.callTool({ name: 'whatsapp_send_message', arguments: { phone_number: '+49 151 0000 1234', message: 'Hello from MCP' } }),
+        await client.callTool({
+          name: 'whatsapp_send_message',
+          arguments: { phone_number: '+49 151 0000 1234', message: 'Hello from MCP' },
+        }),
       ) as { ok: boolean; message_id: string };
       expect(sent).toMatchObject({ ok: true, to: '4915100001234', chat_id: '4915100001234@c.us' });
       const network = await api('GET', '/api/sandbox/sent?limit=5');
       expect(network.status).toBe(200);
-      expect(network.body.messages.at(-1)).toEqual({ id: sent.message_id, to: '4915100001234@c.us', type: 'chat', body: 'Hello from MCP', timestamp: expect.any(Number) });
+      expect(network.body.messages.at(-1)).toEqual({
+        id: sent.message_id,
+        to: '4915100001234@c.us',
+        type: 'chat',
+        body: 'Hello from MCP',
+        timestamp: expect.any(Number),
+      });
 
       const incoming = await api('POST', '/api/sandbox/incoming', { from: '+49 151 0000 1234', body: 'Hallo zurück' });
       expect(incoming).toEqual({ status: 200, body: { ok: true, id: expect.stringMatching(/^false_4915100001234@c\.us_/) } });
@@ -136,7 +155,11 @@ describe('npm run sandbox', () => {
 
   it('the /sandbox page in a browser: key form, then a message written as a contact reaches the server', async () => {
     const shots = tempDir('wa-sandbox-shots-');
-    const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await puppeteer.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
     try {
       const page = await browser.newPage();
       const problems: string[] = [];

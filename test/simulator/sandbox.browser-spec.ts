@@ -68,7 +68,9 @@ describe('sandbox phone', () => {
     await expect(controls.state()).resolves.toEqual({ ok: true, me: '15550000000', linked: true, qr_pending: false, chats: 6 });
 
     const chats = await client.getChats();
-    expect(chats.map((c) => c.name).sort()).toEqual(['Family', 'Ana Souza', 'Jonas Müller', 'Priya Sharma', 'Lucas Martin', 'Sofia Rossi'].sort());
+    expect(chats.map((c) => c.name).sort()).toEqual(
+      ['Family', 'Ana Souza', 'Jonas Müller', 'Priya Sharma', 'Lucas Martin', 'Sofia Rossi'].sort(),
+    );
 
     const heard = next<Message>(client, 'message');
     const { id } = await controls.incoming({ from: '4915123456789', body: 'Hallo aus der Sandbox' });
@@ -77,7 +79,9 @@ describe('sandbox phone', () => {
 
     const sent = await client.sendMessage('4915123456789@c.us', 'Danke!');
     const { messages } = await controls.sent(10);
-    expect(messages).toEqual([{ id: sent.id._serialized, to: '4915123456789@c.us', body: 'Danke!', type: 'chat', timestamp: sent.timestamp }]);
+    expect(messages).toEqual([
+      { id: sent.id._serialized, to: '4915123456789@c.us', body: 'Danke!', type: 'chat', timestamp: sent.timestamp },
+    ]);
     const acks = record<[Message, number]>(client, 'message_ack');
     await controls.ack({ id: sent.id._serialized, ack: 'read' });
     const [[acked, level]] = await acks.until(1);

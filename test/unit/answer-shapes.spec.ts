@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AccountShape, ClientStatusShape } from '../../src/auth/auth.answers.js';
+import { type AccountShape, type ClientStatusShape } from '../../src/auth/auth.answers.js';
 import { ChatShape, MessageShape } from '../../src/messaging/messaging.answers.js';
 import { NOT_READY_EXAMPLE } from '../../src/openapi/api-errors.js';
 import type { ClientStatus } from '../../src/whatsapp/client-status.js';

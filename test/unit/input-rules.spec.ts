@@ -1,4 +1,12 @@
-import { limitRule, limitValue, MESSAGE_LENGTH_RULE, MESSAGE_RULE, messageProblem, PHONE_RULE, phoneDigits } from '../../src/common/input-rules.js';
+import {
+  limitRule,
+  limitValue,
+  MESSAGE_LENGTH_RULE,
+  MESSAGE_RULE,
+  messageProblem,
+  PHONE_RULE,
+  phoneDigits,
+} from '../../src/common/input-rules.js';
 import { validateInput } from '../../src/common/validation.js';
 import { SendMessageDto } from '../../src/messaging/dto/send-message.dto.js';
 import { ReadMessagesDto } from '../../src/messaging/dto/read-messages.dto.js';

@@ -126,7 +126,15 @@ describe('chatModelSummary: a serialized chat, mapped as the library maps getCha
     const photo = {
       ...empty,
       t: 5,
-      lastMessage: { id: { _serialized: 'true_15551234567@c.us_X', fromMe: true }, from: '15550000000@c.us', to: '15551234567@c.us', type: 'image', caption: 'look', directPath: '/v/t62', t: 5 },
+      lastMessage: {
+        id: { _serialized: 'true_15551234567@c.us_X', fromMe: true },
+        from: '15550000000@c.us',
+        to: '15551234567@c.us',
+        type: 'image',
+        caption: 'look',
+        directPath: '/v/t62',
+        t: 5,
+      },
     };
     expect(chatModelSummary(photo, client).last_message).toEqual({
       id: 'true_15551234567@c.us_X',
@@ -147,15 +155,47 @@ describe('message events mapped to our types', () => {
   const PEER = '15551234567@c.us';
   const GROUP = '120363000000100000@g.us';
   /** A library Message built from a serialized one, as the library builds the events' messages. */
-  const libMessage = (data: Record<string, unknown>): LibMessage => new (wwebjs as unknown as { Message: new (client: unknown, data: unknown) => LibMessage }).Message({}, data);
-  const incoming = libMessage({ id: { _serialized: `false_${PEER}_A`, fromMe: false }, from: PEER, to: ME, type: 'chat', body: 'hi', t: 10 });
+  const libMessage = (data: Record<string, unknown>): LibMessage =>
+    new (wwebjs as unknown as { Message: new (client: unknown, data: unknown) => LibMessage }).Message({}, data);
+  const incoming = libMessage({
+    id: { _serialized: `false_${PEER}_A`, fromMe: false },
+    from: PEER,
+    to: ME,
+    type: 'chat',
+    body: 'hi',
+    t: 10,
+  });
   const ours = libMessage({ id: { _serialized: `true_${PEER}_B`, fromMe: true }, from: ME, to: PEER, type: 'chat', body: 'yo', t: 11 });
-  const inGroup = libMessage({ id: { _serialized: `false_${GROUP}_C_${PEER}`, fromMe: false }, from: GROUP, to: ME, author: PEER, type: 'chat', body: 'all', t: 12 });
-  const oursInGroup = libMessage({ id: { _serialized: `true_${GROUP}_D`, fromMe: true }, from: ME, to: GROUP, type: 'chat', body: 'me', t: 13 });
+  const inGroup = libMessage({
+    id: { _serialized: `false_${GROUP}_C_${PEER}`, fromMe: false },
+    from: GROUP,
+    to: ME,
+    author: PEER,
+    type: 'chat',
+    body: 'all',
+    t: 12,
+  });
+  const oursInGroup = libMessage({
+    id: { _serialized: `true_${GROUP}_D`, fromMe: true },
+    from: ME,
+    to: GROUP,
+    type: 'chat',
+    body: 'me',
+    t: 13,
+  });
 
   it('a message belongs to the chat it came from, ours to the chat it went to, in groups too', () => {
     expect(toChatMessage(incoming)).toEqual({
-      id: `false_${PEER}_A`, from: PEER, to: ME, author: null, from_me: false, type: 'chat', body: 'hi', timestamp: 10, has_media: false, chat_id: PEER,
+      id: `false_${PEER}_A`,
+      from: PEER,
+      to: ME,
+      author: null,
+      from_me: false,
+      type: 'chat',
+      body: 'hi',
+      timestamp: 10,
+      has_media: false,
+      chat_id: PEER,
     });
     expect(toChatMessage(ours)).toMatchObject({ from_me: true, chat_id: PEER });
     expect(toChatMessage(inGroup)).toMatchObject({ author: PEER, chat_id: GROUP });
@@ -183,13 +223,16 @@ describe('message events mapped to our types', () => {
   it('a reaction names the message reacted to, its chat (the group in a group), who reacted and the emoji', () => {
     // Not exported by the package: the structure the library builds message_reaction's argument with.
     const Reaction = createRequire(import.meta.url)('whatsapp-web.js/src/structures/Reaction.js');
-    const reaction = new Reaction({}, {
-      msgKey: { _serialized: `true_${GROUP}_R` },
-      parentMsgKey: { _serialized: `true_${GROUP}_D`, remote: { _serialized: GROUP }, fromMe: true },
-      senderUserJid: PEER,
-      reactionText: '👍',
-      timestamp: 14,
-    });
+    const reaction = new Reaction(
+      {},
+      {
+        msgKey: { _serialized: `true_${GROUP}_R` },
+        parentMsgKey: { _serialized: `true_${GROUP}_D`, remote: { _serialized: GROUP }, fromMe: true },
+        senderUserJid: PEER,
+        reactionText: '👍',
+        timestamp: 14,
+      },
+    );
     expect(toReaction(reaction as never)).toEqual({ id: `true_${GROUP}_D`, chat_id: GROUP, from: PEER, reaction: '👍' });
     const removed = { msgId: { _serialized: `true_${PEER}_B`, remote: PEER }, senderId: PEER, reaction: '' };
     expect(toReaction(removed)).toEqual({ id: `true_${PEER}_B`, chat_id: PEER, from: PEER, reaction: '' });

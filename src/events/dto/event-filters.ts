@@ -9,7 +9,12 @@ export const EVENTS_LIMIT = { max: 1000, fallback: 100 } as const;
 /** `a,b` or `a&types=b` (a repeated parameter) as one list; null when not made of strings. */
 function typeNames(value: unknown): string[] | null {
   const parts = typeof value === 'string' ? [value] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : null;
-  return parts?.flatMap((part: string) => part.split(',')).map((name) => name.trim()).filter(Boolean) ?? null;
+  return (
+    parts
+      ?.flatMap((part: string) => part.split(','))
+      .map((name) => name.trim())
+      .filter(Boolean) ?? null
+  );
 }
 
 function typesProblem(value: unknown): string | null {
@@ -29,7 +34,9 @@ export function IsEventTypes(): PropertyDecorator {
     name: 'isEventTypes',
     validator: { validate: (value) => typesProblem(value) === null, defaultMessage: (args) => typesProblem(args?.value) ?? TYPES_RULE },
   });
-  const normalise = Transform(({ value }) => (value === undefined ? [] : typesProblem(value) === null ? typeNames(value) : value));
+  const normalise = Transform(({ value }: { value: unknown }) =>
+    value === undefined ? [] : typesProblem(value) === null ? typeNames(value) : value,
+  );
   return (target, key) => {
     normalise(target, key);
     check(target, key);
@@ -40,9 +47,12 @@ export function IsEventTypes(): PropertyDecorator {
 export function IsEventCursor(): PropertyDecorator {
   const check = ValidateBy({
     name: 'isEventCursor',
-    validator: { validate: (value) => value === null || (typeof value === 'string' && EVENT_ID_PATTERN.test(value)), defaultMessage: () => AFTER_RULE },
+    validator: {
+      validate: (value) => value === null || (typeof value === 'string' && EVENT_ID_PATTERN.test(value)),
+      defaultMessage: () => AFTER_RULE,
+    },
   });
-  const normalise = Transform(({ value }) => (value === undefined || value === '' ? null : value));
+  const normalise = Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? null : value));
   return (target, key) => {
     normalise(target, key);
     check(target, key);

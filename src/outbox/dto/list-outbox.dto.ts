@@ -11,7 +11,10 @@ export class ListOutboxDto {
   @ApiProperty({ description: `Only items in this state (else 400 "${STATE_RULE}").`, enum: OUTBOX_STATES, required: false })
   @ValidateBy({
     name: 'isOutboxState',
-    validator: { validate: (value) => value === undefined || OUTBOX_STATES.includes(value), defaultMessage: () => STATE_RULE },
+    validator: {
+      validate: (value: unknown) => value === undefined || (OUTBOX_STATES as readonly unknown[]).includes(value),
+      defaultMessage: () => STATE_RULE,
+    },
   })
   state?: OutboxState;
 

@@ -57,7 +57,11 @@ describe('sandbox control inputs', () => {
   });
 
   it('accepts an empty reaction (removal) and refuses a long one', async () => {
-    await expect(validateInput(ReactDto, { id: ID, from: '15551000000', reaction: '' })).resolves.toEqual({ id: ID, from: '15551000000', reaction: '' });
+    await expect(validateInput(ReactDto, { id: ID, from: '15551000000', reaction: '' })).resolves.toEqual({
+      id: ID,
+      from: '15551000000',
+      reaction: '',
+    });
     await expect(refusal(ReactDto, { id: ID, from: '15551000000', reaction: 'x'.repeat(17) })).resolves.toBe(
       'reaction must be a string of at most 16 characters (an emoji, or "" to remove it)',
     );
@@ -83,7 +87,9 @@ describe('sandbox control inputs', () => {
   it('bounds the seed', async () => {
     await expect(validateInput(SeedDto, { chats: 0, messages_per_chat: 200 })).resolves.toEqual({ chats: 0, messages_per_chat: 200 });
     await expect(refusal(SeedDto, { chats: 501, messages_per_chat: 1 })).resolves.toBe('chats must be an integer from 0 to 500');
-    await expect(refusal(SeedDto, { chats: 1, messages_per_chat: 1.5 })).resolves.toBe('messages_per_chat must be an integer from 0 to 200');
+    await expect(refusal(SeedDto, { chats: 1, messages_per_chat: 1.5 })).resolves.toBe(
+      'messages_per_chat must be an integer from 0 to 200',
+    );
   });
 
   it('wants a pairing code', async () => {

@@ -37,7 +37,12 @@ export function IsNumberOf(field: string): PropertyDecorator {
 
 export function IsText(field: string, max = MAX_TEXT, required = true): PropertyDecorator {
   const valid = (value: unknown) => typeof value === 'string' && value.trim() !== '' && value.length <= max && !value.includes('\0');
-  return rule('isText', valid, `${field} must be a non-empty string of at most ${max} characters`, { type: 'string', minLength: 1, maxLength: max, required });
+  return rule('isText', valid, `${field} must be a non-empty string of at most ${max} characters`, {
+    type: 'string',
+    minLength: 1,
+    maxLength: max,
+    required,
+  });
 }
 
 /** A message id as the sandbox answers it (`incoming`, `sent`): `true_` or `false_`, the chat, the key. */
@@ -80,7 +85,9 @@ export function IsNumbers(): PropertyDecorator {
     Array.isArray(value) && value.length >= 1 && value.length <= MAX_NUMBERS && value.every((n) => phoneDigits(n) !== null);
   const message = `numbers must be a list of 1 to ${MAX_NUMBERS} phone numbers with country code (8-15 digits each)`;
   const check = rule('isNumbers', valid, message, { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: MAX_NUMBERS });
-  const normalise = Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((n: unknown) => phoneDigits(n) ?? n) : value));
+  const normalise = Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((n: unknown) => phoneDigits(n) ?? n) : value,
+  );
   return (target, key) => {
     normalise(target, key);
     check(target, key);

@@ -76,7 +76,7 @@ export class ControlServer {
     try {
       first = probe();
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     if (first) return Promise.resolve(first);
     return new Promise<T>((resolve, reject) => {
@@ -86,7 +86,7 @@ export class ControlServer {
           v = probe();
         } catch (e) {
           cleanup();
-          reject(e);
+          reject(e instanceof Error ? e : new Error(String(e)));
           return;
         }
         if (!v) return;

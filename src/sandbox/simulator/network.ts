@@ -43,7 +43,14 @@ export class Network {
     let chat = this.chats.get(group) ?? [...this.chats.values()].find((c) => c.isGroup && c.name === group);
     if (!chat) {
       if (group.endsWith('@g.us')) throw new Error(`unknown group ${group}`);
-      chat = { id: `120363${randomDigits(12)}@g.us`, name: group, isGroup: true, participants: [this.me], creation: nowSec(), messages: [] };
+      chat = {
+        id: `120363${randomDigits(12)}@g.us`,
+        name: group,
+        isGroup: true,
+        participants: [this.me],
+        creation: nowSec(),
+        messages: [],
+      };
       this.chats.set(chat.id, chat);
     }
     if (!chat.isGroup) throw new Error(`${group} is not a group`);

@@ -114,8 +114,8 @@ export class Phone {
   }
 
   /** Number of currently linked devices (companions). */
-  async linkedDevices(): Promise<number> {
-    return this.linking.linkedDevices();
+  linkedDevices(): Promise<number> {
+    return Promise.resolve(this.linking.linkedDevices());
   }
 
   /** Whether some page shows a QR code nobody has scanned yet. */
@@ -221,8 +221,8 @@ export class Phone {
   }
 
   /** Messages the client sent, in order, as the network received them. */
-  async sent(): Promise<SentMessage[]> {
-    return this.network.sent();
+  sent(): Promise<SentMessage[]> {
+    return Promise.resolve(this.network.sent());
   }
 
   /** The network's chats with their messages, in no particular order. */
@@ -231,13 +231,15 @@ export class Phone {
   }
 
   /** Marks numbers (digits or `<digits>@c.us`) as not on WhatsApp. Everything else is registered. */
-  async unregistered(numbers: string[]): Promise<void> {
+  unregistered(numbers: string[]): Promise<void> {
     this.network.setRegistered(numbers, false);
+    return Promise.resolve();
   }
 
   /** Marks numbers as on WhatsApp again (the default for every number). */
-  async registered(numbers: string[]): Promise<void> {
+  registered(numbers: string[]): Promise<void> {
     this.network.setRegistered(numbers, true);
+    return Promise.resolve();
   }
 
   /** Replaces the chat store (see Network.seed); linked pages re-sync before this resolves. */

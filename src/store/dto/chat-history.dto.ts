@@ -7,7 +7,10 @@ import { IsMessageId } from './store-validation.js';
 
 /** `GET /api/chats/{chat_id}/messages`: a page of stored history, older than `before`. */
 export class ChatHistoryDto {
-  @ApiProperty({ description: `The next_before of the previous page: messages older than this one (else 400 "${MESSAGE_ID_RULE}").`, required: false })
+  @ApiProperty({
+    description: `The next_before of the previous page: messages older than this one (else 400 "${MESSAGE_ID_RULE}").`,
+    required: false,
+  })
   @IsOptional()
   @IsMessageId()
   before?: string;

@@ -36,7 +36,11 @@ export class SearchMessagesDto {
   @IsChatId()
   chat_id?: string;
 
-  @ApiProperty({ description: `Only messages sent by this account (true) or by others (false) (else 400 "${FROM_ME_RULE}").`, type: Boolean, required: false })
+  @ApiProperty({
+    description: `Only messages sent by this account (true) or by others (false) (else 400 "${FROM_ME_RULE}").`,
+    type: Boolean,
+    required: false,
+  })
   @IsOptional()
   @IsFromMe()
   from_me?: boolean;

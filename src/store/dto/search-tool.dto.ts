@@ -27,7 +27,14 @@ export class SearchToolDto {
   @IsLimit(SEARCH_LIMIT.max, SEARCH_LIMIT.fallback)
   limit: number = SEARCH_LIMIT.fallback;
 
-  @ApiProperty({ description: `Messages of the chat to add before and after each hit (else "${CONTEXT_RULE}").`, type: 'integer', minimum: 0, maximum: 5, default: 0, required: false })
+  @ApiProperty({
+    description: `Messages of the chat to add before and after each hit (else "${CONTEXT_RULE}").`,
+    type: 'integer',
+    minimum: 0,
+    maximum: 5,
+    default: 0,
+    required: false,
+  })
   @IsContext()
   context: number = 0;
 }

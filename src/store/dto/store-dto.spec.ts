@@ -18,12 +18,28 @@ async function refusal<T extends object>(type: new () => T, input: unknown): Pro
 describe('SearchMessagesDto', () => {
   it('normalises a full query string', async () => {
     const dto = await validateInput(SearchMessagesDto, {
-      q: 'fatura', phone_number: '+55 11 99999-0000', from_me: 'false', after: '2026-01-01T00:00:00Z', before: '1767312000', limit: '5',
+      q: 'fatura',
+      phone_number: '+55 11 99999-0000',
+      from_me: 'false',
+      after: '2026-01-01T00:00:00Z',
+      before: '1767312000',
+      limit: '5',
       cursor: encodeCursor({ rank: -1.5, timestamp: 1, pk: 2 }),
     });
-    expect(dto).toMatchObject({ q: 'fatura', phone_number: '5511999990000', from_me: false, after: 1767225600, before: 1767312000, limit: 5 });
+    expect(dto).toMatchObject({
+      q: 'fatura',
+      phone_number: '5511999990000',
+      from_me: false,
+      after: 1767225600,
+      before: 1767312000,
+      limit: 5,
+    });
     expect(searchFilters(dto, 'default')).toEqual({
-      session: 'default', chatId: '5511999990000@c.us', fromMe: false, after: 1767225600, before: 1767312000,
+      session: 'default',
+      chatId: '5511999990000@c.us',
+      fromMe: false,
+      after: 1767225600,
+      before: 1767312000,
     });
   });
 
@@ -60,7 +76,10 @@ describe('SearchMessagesDto', () => {
 
 describe('ChatHistoryDto', () => {
   it('takes a message id and a limit', async () => {
-    await expect(validateInput(ChatHistoryDto, { before: 'false_1@c.us_ABC', limit: '50' })).resolves.toEqual({ before: 'false_1@c.us_ABC', limit: 50 });
+    await expect(validateInput(ChatHistoryDto, { before: 'false_1@c.us_ABC', limit: '50' })).resolves.toEqual({
+      before: 'false_1@c.us_ABC',
+      limit: 50,
+    });
     await expect(validateInput(ChatHistoryDto, {})).resolves.toEqual({ limit: 20 });
   });
 

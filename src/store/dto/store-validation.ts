@@ -30,7 +30,7 @@ export function rule(name: string, problem: Problem, normalise?: (value: unknown
       defaultMessage: (args) => (args ? problem(args.value, args) : null) ?? `${name} is invalid`,
     },
   });
-  const transform = normalise && Transform(({ value }) => normalise(value) ?? value);
+  const transform = normalise && Transform(({ value }: { value: unknown }) => normalise(value) ?? value);
   return (target, key) => {
     transform?.(target, key);
     check(target, key);

@@ -24,7 +24,7 @@ function IsEventList(): PropertyDecorator {
 }
 
 /** `["*"]` absorbs everything else; repeats are dropped. */
-const normaliseEvents = Transform(({ value }) =>
+const normaliseEvents = Transform(({ value }: { value: unknown }) =>
   isEventList(value) ? ((value as string[]).includes('*') ? ['*'] : [...new Set(value as string[])]) : value,
 );
 

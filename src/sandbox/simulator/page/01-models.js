@@ -31,41 +31,41 @@ const EARLIER_PAGE = 20; // messages per loadEarlierMsgs() call
 // ---------------------------------------------------------------- helpers
 /** Backbone-ish event emitter: the library calls on/off/once with "a b" event lists. */
 class Emitter {
-    constructor() {
-        Object.defineProperty(this, '_ev', { value: {}, enumerable: false });
+  constructor() {
+    Object.defineProperty(this, '_ev', { value: {}, enumerable: false });
+  }
+  on(names, fn) {
+    for (const n of names.split(/\s+/)) {
+      (this._ev[n] = this._ev[n] || []).push(fn);
+      listened(this, n);
     }
-    on(names, fn) {
-        for (const n of names.split(/\s+/)) {
-            (this._ev[n] = this._ev[n] || []).push(fn);
-            listened(this, n);
-        }
-        return this;
+    return this;
+  }
+  off(names, fn) {
+    for (const n of names.split(/\s+/)) {
+      this._ev[n] = (this._ev[n] || []).filter((f) => f !== fn);
     }
-    off(names, fn) {
-        for (const n of names.split(/\s+/)) {
-            this._ev[n] = (this._ev[n] || []).filter((f) => f !== fn);
-        }
-        return this;
+    return this;
+  }
+  once(name, fn) {
+    const w = (...a) => {
+      this.off(name, w);
+      fn(...a);
+    };
+    return this.on(name, w);
+  }
+  trigger(name, ...args) {
+    for (const fn of [...(this._ev[name] || [])]) {
+      try {
+        fn(...args);
+      } catch (e) {
+        console.error('[sim] listener for', name, 'threw', e);
+      }
     }
-    once(name, fn) {
-        const w = (...a) => {
-            this.off(name, w);
-            fn(...a);
-        };
-        return this.on(name, w);
-    }
-    trigger(name, ...args) {
-        for (const fn of [...(this._ev[name] || [])]) {
-            try {
-                fn(...args);
-            } catch (e) {
-                console.error('[sim] listener for', name, 'threw', e);
-            }
-        }
-    }
-    listenerCount(name) {
-        return (this._ev[name] || []).length;
-    }
+  }
+  listenerCount(name) {
+    return (this._ev[name] || []).length;
+  }
 }
 
 // Some transitions must wait until the library is listening, otherwise the
@@ -73,17 +73,17 @@ class Emitter {
 // its 'change:hasSynced' listener means 'ready' never fires).
 const listenWaiters = [];
 function listened(emitter, name) {
-    for (const w of [...listenWaiters]) {
-        if (w.emitter === emitter && w.name === name) {
-            listenWaiters.splice(listenWaiters.indexOf(w), 1);
-            w.resolve();
-        }
+  for (const w of [...listenWaiters]) {
+    if (w.emitter === emitter && w.name === name) {
+      listenWaiters.splice(listenWaiters.indexOf(w), 1);
+      w.resolve();
     }
+  }
 }
 /** Resolves once somebody (i.e. the library) listens to `name` on `emitter`. */
 function whenListened(emitter, name) {
-    if (emitter.listenerCount(name) > 0) return Promise.resolve();
-    return new Promise((resolve) => listenWaiters.push({ emitter, name, resolve }));
+  if (emitter.listenerCount(name) > 0) return Promise.resolve();
+  return new Promise((resolve) => listenWaiters.push({ emitter, name, resolve }));
 }
 
 /**
@@ -92,106 +92,123 @@ function whenListened(emitter, name) {
  * new value before the first event fires.
  */
 class Model extends Emitter {
-    constructor(attrs) {
-        super();
-        Object.defineProperty(this, '_collections', { value: [], enumerable: false });
-        Object.assign(this, attrs);
+  constructor(attrs) {
+    super();
+    Object.defineProperty(this, '_collections', { value: [], enumerable: false });
+    Object.assign(this, attrs);
+  }
+  set(key, value) {
+    const changed = [];
+    for (const [k, v] of Object.entries(typeof key === 'object' ? key : { [key]: value })) {
+      if (this[k] === v) continue;
+      changed.push([k, v, this[k]]);
+      this[k] = v;
     }
-    set(key, value) {
-        const changed = [];
-        for (const [k, v] of Object.entries(typeof key === 'object' ? key : { [key]: value })) {
-            if (this[k] === v) continue;
-            changed.push([k, v, this[k]]);
-            this[k] = v;
-        }
-        if (!changed.length) return;
-        for (const target of [this, ...this._collections]) {
-            for (const [k, v, prev] of changed) target.trigger('change:' + k, this, v, prev);
-            target.trigger('change', this);
-        }
+    if (!changed.length) return;
+    for (const target of [this, ...this._collections]) {
+      for (const [k, v, prev] of changed) target.trigger('change:' + k, this, v, prev);
+      target.trigger('change', this);
     }
+  }
 }
 
 /** Collection keyed by id._serialized; getModelsArray() is sorted by `compare`. */
 class Collection extends Emitter {
-    constructor(compare) {
-        super();
-        this._models = new Map();
-        this._compare = compare;
-    }
-    get(id) {
-        if (!id) return undefined;
-        return this._models.get(typeof id === 'string' ? id : id._serialized);
-    }
-    add(model, { silent = false } = {}) {
-        const key = model.id._serialized;
-        if (this._models.has(key)) return this._models.get(key);
-        this._models.set(key, model);
-        model._collections.push(this);
-        if (!silent) this.trigger('add', model);
-        return model;
-    }
-    reset() {
-        for (const m of this._models.values()) m._collections.splice(m._collections.indexOf(this), 1);
-        this._models.clear();
-    }
-    getModelsArray() {
-        const arr = [...this._models.values()];
-        return this._compare ? arr.sort(this._compare) : arr;
-    }
-    get length() {
-        return this._models.size;
-    }
-    async find(id) {
-        return this.get(createWid(id));
-    }
+  constructor(compare) {
+    super();
+    this._models = new Map();
+    this._compare = compare;
+  }
+  get(id) {
+    if (!id) return undefined;
+    return this._models.get(typeof id === 'string' ? id : id._serialized);
+  }
+  add(model, { silent = false } = {}) {
+    const key = model.id._serialized;
+    if (this._models.has(key)) return this._models.get(key);
+    this._models.set(key, model);
+    model._collections.push(this);
+    if (!silent) this.trigger('add', model);
+    return model;
+  }
+  reset() {
+    for (const m of this._models.values()) m._collections.splice(m._collections.indexOf(this), 1);
+    this._models.clear();
+  }
+  getModelsArray() {
+    const arr = [...this._models.values()];
+    return this._compare ? arr.sort(this._compare) : arr;
+  }
+  get length() {
+    return this._models.size;
+  }
+  async find(id) {
+    return this.get(createWid(id));
+  }
 }
 
 // ------------------------------------------------------------------- Wid
 /** WhatsApp id ("user@server"); the library calls isUser/isGroup/isLid/isStatus on it. */
 class Wid {
-    constructor(user, server) {
-        this.server = server;
-        this.user = user;
-        this._serialized = user + '@' + server;
-    }
-    isUser() { return this.server === 'c.us' || this.server === 'lid'; }
-    isGroup() { return this.server === 'g.us'; }
-    isLid() { return this.server === 'lid'; }
-    isStatus() { return this._serialized === 'status@broadcast'; }
-    isBroadcast() { return this.server === 'broadcast'; }
-    isNewsletter() { return this.server === 'newsletter'; }
-    toString() { return this._serialized; }
-    toJid() { return this.user + '@' + (this.server === 'c.us' ? 's.whatsapp.net' : this.server); }
-    equals(o) { return !!o && o._serialized === this._serialized; }
+  constructor(user, server) {
+    this.server = server;
+    this.user = user;
+    this._serialized = user + '@' + server;
+  }
+  isUser() {
+    return this.server === 'c.us' || this.server === 'lid';
+  }
+  isGroup() {
+    return this.server === 'g.us';
+  }
+  isLid() {
+    return this.server === 'lid';
+  }
+  isStatus() {
+    return this._serialized === 'status@broadcast';
+  }
+  isBroadcast() {
+    return this.server === 'broadcast';
+  }
+  isNewsletter() {
+    return this.server === 'newsletter';
+  }
+  toString() {
+    return this._serialized;
+  }
+  toJid() {
+    return this.user + '@' + (this.server === 'c.us' ? 's.whatsapp.net' : this.server);
+  }
+  equals(o) {
+    return !!o && o._serialized === this._serialized;
+  }
 }
 function createWid(id) {
-    if (id instanceof Wid) return id;
-    const s = typeof id === 'string' ? id : id && id._serialized;
-    if (!s || !s.includes('@')) throw new Error('[sim] invalid wid: ' + s);
-    const [user, server] = s.split('@');
-    return new Wid(user, server === 's.whatsapp.net' ? 'c.us' : server);
+  if (id instanceof Wid) return id;
+  const s = typeof id === 'string' ? id : id && id._serialized;
+  if (!s || !s.includes('@')) throw new Error('[sim] invalid wid: ' + s);
+  const [user, server] = s.split('@');
+  return new Wid(user, server === 's.whatsapp.net' ? 'c.us' : server);
 }
 
 /** Message key, constructed by WWebJS.sendMessage via `new (require('WAWebMsgKey'))({...})`. */
 class MsgKey {
-    constructor({ from, to, id, participant, selfDir, fromMe, remote }) {
-        this.fromMe = fromMe !== undefined ? fromMe : selfDir === 'out';
-        this.remote = remote ? createWid(remote) : createWid(this.fromMe ? to : from);
-        this.id = id;
-        if (participant) this.participant = createWid(participant);
-        this._serialized =
-            `${this.fromMe}_${this.remote._serialized}_${this.id}` +
-            (this.participant ? '_' + this.participant._serialized : '');
-    }
-    static async newId() {
-        return randomId('3EB0', 20);
-    }
-    toString() { return this._serialized; }
+  constructor({ from, to, id, participant, selfDir, fromMe, remote }) {
+    this.fromMe = fromMe !== undefined ? fromMe : selfDir === 'out';
+    this.remote = remote ? createWid(remote) : createWid(this.fromMe ? to : from);
+    this.id = id;
+    if (participant) this.participant = createWid(participant);
+    this._serialized =
+      `${this.fromMe}_${this.remote._serialized}_${this.id}` + (this.participant ? '_' + this.participant._serialized : '');
+  }
+  static async newId() {
+    return randomId('3EB0', 20);
+  }
+  toString() {
+    return this._serialized;
+  }
 }
 function randomId(prefix, len) {
-    const bytes = crypto.getRandomValues(new Uint8Array(len));
-    return (prefix + Array.from(bytes, (b) => (b % 16).toString(16)).join(''))
-        .slice(0, len)
-        .toUpperCase();
+  const bytes = crypto.getRandomValues(new Uint8Array(len));
+  return (prefix + Array.from(bytes, (b) => (b % 16).toString(16)).join('')).slice(0, len).toUpperCase();
 }

@@ -6,9 +6,9 @@
 // logout() is Client.logout(); takeover() is takeoverOnConflict.
 const Socket = new Model({ state: 'OPENING', hasSynced: false });
 Socket.logout = async () => {
-    const dev = await loadDevice();
-    await clearDevice();
-    await rpc('logout', { deviceId: dev && dev.deviceId });
+  const dev = await loadDevice();
+  await clearDevice();
+  await rpc('logout', { deviceId: dev && dev.deviceId });
 };
 Socket.takeover = () => Socket.set('state', 'CONNECTED');
 // Conn (WAWebConnModel): QR ref (+ change:ref for rotation), serialize() for client.info.
@@ -31,78 +31,78 @@ const qrString = (ref) => [ref, b64(noiseKeyPair.pubKey), b64(identityKeyPair.pu
 let qrTimer = null;
 /** New QR ref (Conn change:ref -> library emits 'qr'); reported to the phone so it can "scan" it. */
 async function rotateQr({ force = false } = {}) {
-    if (!force && Socket.state !== 'UNPAIRED') return null;
-    const ref = '2@' + b64(crypto.getRandomValues(new Uint8Array(48)));
-    // Tell the phone first, so a QR the client has seen is always scannable.
-    await rpc('qr', { qr: qrString(ref) });
-    Conn.set('ref', ref);
-    return qrString(ref);
+  if (!force && Socket.state !== 'UNPAIRED') return null;
+  const ref = '2@' + b64(crypto.getRandomValues(new Uint8Array(48)));
+  // Tell the phone first, so a QR the client has seen is always scannable.
+  await rpc('qr', { qr: qrString(ref) });
+  Conn.set('ref', ref);
+  return qrString(ref);
 }
 
 // The record lives in IndexedDB, where WhatsApp Web keeps its keys: a transaction that
 // completed is on disk, so a Chrome killed right after linking still restores the session
 // (localStorage writes are batched for seconds and lost with a SIGKILLed browser).
 function deviceStore(mode, use) {
-    return new Promise((resolve, reject) => {
-        const open = indexedDB.open('sim', 1);
-        open.onupgradeneeded = () => open.result.createObjectStore('device');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-            const db = open.result;
-            const tx = db.transaction('device', mode, { durability: 'strict' });
-            const request = use(tx.objectStore('device'));
-            tx.oncomplete = () => (db.close(), resolve(request.result));
-            tx.onerror = tx.onabort = () => (db.close(), reject(tx.error));
-        };
-    });
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('sim', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('device');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction('device', mode, { durability: 'strict' });
+      const request = use(tx.objectStore('device'));
+      tx.oncomplete = () => (db.close(), resolve(request.result));
+      tx.onerror = tx.onabort = () => (db.close(), reject(tx.error));
+    };
+  });
 }
 async function loadDevice() {
-    try {
-        return (await deviceStore('readonly', (store) => store.get(STORAGE_KEY))) || null;
-    } catch {
-        return null;
-    }
+  try {
+    return (await deviceStore('readonly', (store) => store.get(STORAGE_KEY))) || null;
+  } catch {
+    return null;
+  }
 }
 function saveDevice(record) {
-    return deviceStore('readwrite', (store) => store.put(record, STORAGE_KEY));
+  return deviceStore('readwrite', (store) => store.put(record, STORAGE_KEY));
 }
 function clearDevice() {
-    return deviceStore('readwrite', (store) => store.delete(STORAGE_KEY));
+  return deviceStore('readwrite', (store) => store.delete(STORAGE_KEY));
 }
 
 // The phone hears of a QR before the page flips to UNPAIRED, so a scan that quick (the sandbox's
 // automatic link) waits for the flip; otherwise the late flip would undo the link.
 let unpairing = Promise.resolve();
 function goUnpaired() {
-    unpairing = (async () => {
-        // The ref must exist before the state flips: inject() reads Conn.ref right after UNPAIRED.
-        await rotateQr({ force: true });
-        Socket.set('state', 'UNPAIRED');
-        if (SIM.qrRotateMs > 0) qrTimer = setInterval(rotateQr, SIM.qrRotateMs);
-    })();
-    return unpairing;
+  unpairing = (async () => {
+    // The ref must exist before the state flips: inject() reads Conn.ref right after UNPAIRED.
+    await rotateQr({ force: true });
+    Socket.set('state', 'UNPAIRED');
+    if (SIM.qrRotateMs > 0) qrTimer = setInterval(rotateQr, SIM.qrRotateMs);
+  })();
+  return unpairing;
 }
 
 /** Linked: CONNECTED -> initial sync -> hasSynced (once the library listens) => 'authenticated' + 'ready'. */
 async function goConnected(device) {
-    clearInterval(qrTimer);
-    me = { pn: createWid(device.me), lid: createWid(device.lid) };
-    Conn.pushname = device.pushname;
-    Conn.platform = device.platform;
-    Socket.set('state', 'CONNECTED');
-    await resync();
-    await whenListened(Socket, 'change:hasSynced');
-    Socket.set('hasSynced', true);
+  clearInterval(qrTimer);
+  me = { pn: createWid(device.me), lid: createWid(device.lid) };
+  Conn.pushname = device.pushname;
+  Conn.platform = device.platform;
+  Socket.set('state', 'CONNECTED');
+  await resync();
+  await whenListened(Socket, 'change:hasSynced');
+  Socket.set('hasSynced', true);
 }
 
 async function resync() {
-    const { chats } = await rpc('sync', { count: INITIAL_MSGS_PER_CHAT });
-    MsgCollection.reset();
-    ChatCollection.reset();
-    for (const c of chats) {
-        const chat = chatFromNet(c);
-        for (const m of c.messages) addMsgToChat(chat, msgFromNet(m, false), { silent: true });
-    }
+  const { chats } = await rpc('sync', { count: INITIAL_MSGS_PER_CHAT });
+  MsgCollection.reset();
+  ChatCollection.reset();
+  for (const c of chats) {
+    const chat = chatFromNet(c);
+    for (const m of c.messages) addMsgToChat(chat, msgFromNet(m, false), { silent: true });
+  }
 }
 
 // Commands pushed by the phone driver. Each returns a result that is acked back.
