@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { McpInstructions, McpTool } from '../mcp/mcp-tool.decorator.js';
+import { PAIRING_CODE_TOOL } from '../whatsapp/not-ready.js';
 import { ClientStatusShape, LogoutAnswerShape, PairingCodeAnswerShape } from './auth.answers.js';
 import { AuthService } from './auth.service.js';
 import { PairingCodeDto } from './dto/pairing-code.dto.js';
@@ -7,7 +8,7 @@ import { PairingCodeDto } from './dto/pairing-code.dto.js';
 /* The linking tools. Their names are written here only; other text mentions them through these constants. */
 export const STATUS_TOOL = 'whatsapp_status';
 const START_TOOL = 'whatsapp_start_auth';
-const PAIRING_TOOL = 'whatsapp_pairing_code';
+const PAIRING_TOOL = PAIRING_CODE_TOOL;
 const LOGOUT_TOOL = 'whatsapp_logout';
 
 /** How an agent gets from `stopped` to `ready`; the server's `instructions` for every client. */

@@ -1,8 +1,11 @@
 import { AppError } from '../common/app-error.js';
 import type { ClientState } from './client-status.js';
 
+/** The MCP tool that asks for a pairing code: declared by auth's tools, named here because this text points to it. */
+export const PAIRING_CODE_TOOL = 'whatsapp_pairing_code';
+
 const PAIR =
-  'Pair first: request a pairing code (POST /api/pairing-code, or the whatsapp_pairing_code tool) ' +
+  `Pair first: request a pairing code (POST /api/pairing-code, or the ${PAIRING_CODE_TOOL} tool) ` +
   'or start auth (POST /api/auth/start) and scan the QR at /qr.';
 
 /** The `not_ready` refusal: where the client is and what the caller can do about it. */

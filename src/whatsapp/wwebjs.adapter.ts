@@ -30,6 +30,7 @@ import {
   toReaction,
   toRevoke,
 } from './wwebjs.mapping.js';
+import { killGroup, withTimeout } from './chrome-process.js';
 
 const FORWARDED_EVENTS = ['qr', 'authenticated', 'ready', 'auth_failure', 'change_state'] as const;
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -56,9 +57,6 @@ export function loadLibrary(): Promise<Loaded> {
   }));
   return loading;
 }
-
-const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> =>
-  Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
 
 /**
  * The one place that knows whatsapp-web.js. We launch Chrome ourselves and hand the library a
@@ -278,15 +276,6 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
       await withTimeout(exited, 1_000);
     }
     killGroup(chrome.pid);
-  }
-}
-
-/** Puppeteer starts Chrome in its own process group (detached): every member is ours. */
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is already gone.
   }
 }
 

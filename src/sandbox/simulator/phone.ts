@@ -232,14 +232,12 @@ export class Phone {
 
   /** Marks numbers (digits or `<digits>@c.us`) as not on WhatsApp. Everything else is registered. */
   unregistered(numbers: string[]): Promise<void> {
-    this.network.setRegistered(numbers, false);
-    return Promise.resolve();
+    return Promise.resolve(this.network.setRegistered(numbers, false));
   }
 
   /** Marks numbers as on WhatsApp again (the default for every number). */
   registered(numbers: string[]): Promise<void> {
-    this.network.setRegistered(numbers, true);
-    return Promise.resolve();
+    return Promise.resolve(this.network.setRegistered(numbers, true));
   }
 
   /** Replaces the chat store (see Network.seed); linked pages re-sync before this resolves. */

@@ -7,7 +7,7 @@ import { MAX_QUERY_LENGTH } from '../search-query.js';
 import { SEARCH_LIMIT } from '../search-rules.js';
 import { CONTEXT_RULE, IsContext, IsToolQuery } from './store-validation.js';
 
-/** MCP `whatsapp_search_messages`: the REST search's words, one chat by number, and context around each hit. */
+/** The MCP search tool's input: the REST search's words, one chat by number, and context around each hit. */
 export class SearchToolDto {
   @ApiProperty({
     description: 'Words to find, all of them, ignoring case and accents; a "quoted phrase" matches in order, a trailing * a prefix.',

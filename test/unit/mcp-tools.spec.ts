@@ -1,11 +1,11 @@
 import { Test } from '@nestjs/testing';
 import { DiscoveryModule } from '@nestjs/core';
-import { AuthService } from '../auth/auth.service.js';
-import { AuthTools } from '../auth/auth.tools.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
-import { MessagingService } from '../messaging/messaging.service.js';
-import { MessagingTools } from '../messaging/messaging.tools.js';
-import { McpTools } from './mcp-tools.js';
+import { AuthService } from '../../src/auth/auth.service.js';
+import { AuthTools } from '../../src/auth/auth.tools.js';
+import { IdempotencyService } from '../../src/idempotency/idempotency.service.js';
+import { MessagingService } from '../../src/messaging/messaging.service.js';
+import { MessagingTools } from '../../src/messaging/messaging.tools.js';
+import { McpTools } from '../../src/mcp/mcp-tools.js';
 
 /** Every place in a schema that writes `type` as an array, as a path. */
 function typeArrays(node: unknown, at: string): string[] {
