@@ -49,4 +49,16 @@ export function whatsappFailure(action: string): (error: unknown) => never {
   };
 }
 
+/**
+ * A failure after a message was handed to WhatsApp: it may or may not have gone out. The answer is
+ * the wrapped error's own (same code, text and details); the type tells idempotency keys and queues
+ * never to send it again by themselves.
+ */
+export class PossiblySentError extends AppError {
+  constructor(error: AppError) {
+    super(error.code, error.message, error.details);
+    this.name = 'PossiblySentError';
+  }
+}
+
 export const invalidInput = (message: string): AppError => new AppError('invalid_input', message);

@@ -58,6 +58,7 @@ export const MIGRATIONS: readonly Migration[] = [
           created_at INTEGER NOT NULL
         );
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries (webhook_id, status, next_attempt_at);
+        CREATE INDEX webhook_deliveries_settled ON webhook_deliveries (status, created_at);
       `),
   },
   {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppError, type ErrorCode, invalidInput } from '../common/app-error.js';
+import { AppError, type ErrorCode, invalidInput, PossiblySentError } from '../common/app-error.js';
 import { HTTP_STATUS } from '../common/app-exception.filter.js';
 import { Clock } from '../whatsapp/clock.js';
 import { DEFAULT_SESSION } from '../whatsapp/whatsapp.service.js';
@@ -18,8 +18,10 @@ export class IdempotencySettings {
 
 /**
  * Refusals stored as the answer: they would repeat identically, so replaying them is the truth.
- * Every other failure (not_ready, rate_limited, whatsapp_error, invalid input, a bug) releases the
- * key, so the caller's retry with the same key can go through once the cause is gone.
+ * So is a failure of the send itself (PossiblySentError): the message may have gone out, and the
+ * replayed error says so rather than sending it again. Every other failure (not_ready before the
+ * send, rate_limited, invalid input, a bug) releases the key, so the caller's retry with the same
+ * key can go through once the cause is gone.
  */
 const FINAL_ERRORS = new Set<ErrorCode>(['not_on_whatsapp']);
 
@@ -98,7 +100,8 @@ export class IdempotencyService {
       this.repository.complete(scope, request.key, answer);
       return { replayed: false, answer };
     } catch (error) {
-      if (error instanceof AppError && FINAL_ERRORS.has(error.code)) {
+      // A send that may have gone out keeps its key: a retry must not send it again.
+      if (error instanceof AppError && (FINAL_ERRORS.has(error.code) || error instanceof PossiblySentError)) {
         this.repository.complete(scope, request.key, errorAnswer(error));
       } else {
         this.repository.release(scope, request.key);

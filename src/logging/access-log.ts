@@ -7,6 +7,17 @@ import { routeOf } from '../common/route-label.js';
 
 type Req = IncomingMessage & Partial<Pick<Request, 'path' | 'route' | 'method'>>;
 
+const maskNumbers = (path: string | undefined): string | undefined => path?.replace(/\d{6,}/g, (digits) => '*'.repeat(digits.length));
+
+/**
+ * The path as logged: a route with parameters (`/api/chats/:chat_id/messages`) is logged as its
+ * template, since its parameters are chat and message ids, that is phone numbers.
+ */
+function loggedPath(request: Req): string | undefined {
+  const route = routeOf(request);
+  return route?.includes(':') ? route : (request.path ?? request.url);
+}
+
 /**
  * One line per request, every request (also those refused before routing): request id, method,
  * path (no query string: it may hold phone numbers), route, status and duration. Headers and bodies
@@ -17,15 +28,21 @@ export function accessLog(logger: Logger) {
     logger,
     genReqId: (request) => requestIdOf(request as unknown as Request),
     serializers: {
-      req: (request: Req & { raw?: Req; id?: string }) => ({ id: request.id, method: request.method, path: (request.raw ?? request).path }),
+      // Serialized when the request arrives, before routing: long digit runs (phone numbers in chat
+      // and message ids) are masked.
+      req: (request: Req & { raw?: Req; id?: string }) => ({
+        id: request.id,
+        method: request.method,
+        path: maskNumbers((request.raw ?? request).path),
+      }),
       res: (response: ServerResponse) => ({ status: response.statusCode }),
     },
     customSuccessObject: (request: Req, _response, value: object) => ({ ...value, route: routeOf(request) }),
     customErrorObject: (request: Req, _response, _error, value: object) => ({ ...value, route: routeOf(request) }),
     customLogLevel: (_request, response, error) =>
       error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-    customSuccessMessage: (request: Req, response) => `${request.method} ${request.path ?? request.url} ${response.statusCode}`,
-    customErrorMessage: (request: Req, response) => `${request.method} ${request.path ?? request.url} ${response.statusCode}`,
+    customSuccessMessage: (request: Req, response) => `${request.method} ${loggedPath(request)} ${response.statusCode}`,
+    customErrorMessage: (request: Req, response) => `${request.method} ${loggedPath(request)} ${response.statusCode}`,
     customAttributeKeys: { responseTime: 'duration_ms' },
   });
 }

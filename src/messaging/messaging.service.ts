@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { AppError, whatsappFailure } from '../common/app-error.js';
+import { AppError, PossiblySentError, whatsappFailure } from '../common/app-error.js';
 import { SentMessageRegistry } from '../events/sent-message.registry.js';
 import { RateLimits } from '../limits/rate-limits.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
@@ -76,7 +76,11 @@ export class MessagingService {
       .use((client) => client.sendText(chatId, message), false)
       .catch((error: unknown) => {
         ticket.failed();
-        return whatsappFailure('send the message')(error);
+        try {
+          return whatsappFailure('send the message')(error);
+        } catch (mapped) {
+          throw mapped instanceof AppError ? new PossiblySentError(mapped) : mapped;
+        }
       });
     ticket.sent(sent.id);
     const seconds = sent.timestamp || Date.now() / 1000;

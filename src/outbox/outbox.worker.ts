@@ -21,6 +21,8 @@ export class OutboxSettings {
 
 /** Refusals that would repeat on every attempt. */
 const PERMANENT = new Set<ErrorCode>(['not_on_whatsapp', 'invalid_input']);
+/** Refusals that only say the account is not ready yet: the item waits, they are not failures of it. */
+const WAITING = new Set<ErrorCode>(['not_ready', 'start_failed', 'browser_unavailable']);
 
 /**
  * Sends queued items while the session is ready: one lane per recipient (one item in flight, in
@@ -132,6 +134,12 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
         // The send itself failed: WhatsApp may have taken it, so it is not tried again.
         const unknown = this.repository.update(this.session, item.id, 'sending', { state: 'unknown', error, updatedAt: now });
         if (unknown) this.publish(OutboxTopic.unknown, { item: toItem(unknown) });
+        return;
+      }
+      if (WAITING.has(error.code as ErrorCode)) {
+        // The account is not ready (a disconnect while the item waited for a slot): the item waits
+        // for the next ready without using up an attempt, as queued items do.
+        this.repository.update(this.session, item.id, 'queued', { notBefore: now + this.settings.retryBaseMs, error, updatedAt: now });
         return;
       }
       const attempts = item.attempts + 1;

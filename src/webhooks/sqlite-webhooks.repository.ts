@@ -84,6 +84,7 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
                      AND (@status IS NULL OR status = @status) ORDER BY created_at DESC, id DESC LIMIT @limit`),
       delivery: s(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = ? AND id = ?`),
       requeue: s(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'failed'`),
+      prune: s(`DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < ?`),
       pending: s(`SELECT webhook_id, COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending' GROUP BY webhook_id`),
     };
     return this.prepared;
@@ -155,6 +156,10 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
 
   requeue(id: string, now: number): void {
     this.statements.requeue.run(now, id);
+  }
+
+  deleteSettledBefore(cutoff: number): number {
+    return this.statements.prune.run(cutoff).changes;
   }
 
   pendingCounts(): Map<string, number> {

@@ -6,6 +6,8 @@ import type { WebhooksRepository } from './webhooks.repository.js';
 
 /** Attempts in flight per webhook: enough for throughput, bounded so one receiver cannot hoard sockets. */
 export const LANE_WIDTH = 16;
+/** Due deliveries read from the database at once per webhook (they stay pending there until answered). */
+const BATCH = 256;
 
 export interface DispatcherSettings extends RetrySettings {
   timeoutMs: number;
@@ -21,7 +23,11 @@ export interface DispatcherHooks {
 }
 
 interface Lane {
+  /** The webhook as last read; dropped by refresh() when it changes. */
+  webhook: WebhookRecord | null;
   inflight: Set<string>;
+  /** Due deliveries read and not started yet. */
+  buffer: QueuedDelivery[];
   timer: NodeJS.Timeout | null;
   timerAt: number;
 }
@@ -40,6 +46,8 @@ export class WebhookDispatcher {
   private readonly send: (request: SendRequest) => Promise<SendResult>;
   private readonly now: () => number;
   private closed = false;
+  /** Told when a receiver's 410 disabled a webhook (the service stops queueing for it). */
+  onDisabled: (webhookId: string) => void = () => undefined;
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -53,15 +61,26 @@ export class WebhookDispatcher {
   /** Sends whatever of this webhook is due, and arms its timer for what comes due later. */
   pump(webhookId: string): void {
     if (this.closed) return;
-    const webhook = this.repository.get(webhookId);
-    if (!webhook?.enabled) return this.forget(webhookId);
     const lane = this.lane(webhookId);
-    const room = LANE_WIDTH - lane.inflight.size;
-    if (room > 0) {
-      const due = this.repository.due(webhookId, this.now(), LANE_WIDTH).filter((row) => !lane.inflight.has(row.id));
-      for (const row of due.slice(0, room)) this.start(webhook, lane, row);
+    lane.webhook ??= this.repository.get(webhookId);
+    const webhook = lane.webhook;
+    if (!webhook?.enabled) return this.forget(webhookId);
+    if (lane.buffer.length === 0 && lane.inflight.size < LANE_WIDTH) {
+      const due = this.repository.due(webhookId, this.now(), BATCH + lane.inflight.size);
+      lane.buffer = due.filter((row) => !lane.inflight.has(row.id)).slice(0, BATCH);
     }
-    this.arm(webhookId, lane);
+    while (lane.inflight.size < LANE_WIDTH && lane.buffer.length > 0) this.start(webhook, lane, lane.buffer.shift()!);
+    if (lane.buffer.length === 0) this.arm(webhookId, lane);
+  }
+
+  /** The webhook changed (enabled, disabled, new URL, deleted): read it again and start over. */
+  refresh(webhookId: string): void {
+    const lane = this.lanes.get(webhookId);
+    if (lane) {
+      lane.webhook = null;
+      lane.buffer = [];
+    }
+    this.pump(webhookId);
   }
 
   /** Stops sending: timers cleared, attempts in flight aborted (they stay pending for the next start). */
@@ -75,7 +94,7 @@ export class WebhookDispatcher {
   private lane(webhookId: string): Lane {
     let lane = this.lanes.get(webhookId);
     if (!lane) {
-      lane = { inflight: new Set(), timer: null, timerAt: Number.POSITIVE_INFINITY };
+      lane = { webhook: null, inflight: new Set(), buffer: [], timer: null, timerAt: Number.POSITIVE_INFINITY };
       this.lanes.set(webhookId, lane);
     }
     return lane;
@@ -87,6 +106,8 @@ export class WebhookDispatcher {
     if (lane.timer) clearTimeout(lane.timer);
     lane.timer = null;
     lane.timerAt = Number.POSITIVE_INFINITY;
+    lane.webhook = null;
+    lane.buffer = [];
     if (lane.inflight.size === 0) this.lanes.delete(webhookId);
   }
 
@@ -158,6 +179,7 @@ export class WebhookDispatcher {
         this.repository.update(webhook.id, { enabled: false, disabled_reason: reason });
         this.logger.warn(`Webhook ${webhook.id} disabled: ${reason}`);
         this.forget(webhook.id);
+        this.onDisabled(webhook.id);
         return 'disabled';
       }
       case 'retry': {

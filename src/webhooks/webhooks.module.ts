@@ -1,4 +1,12 @@
-import { Inject, Injectable, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { describeError } from '../common/describe-error.js';
 import type { Subscription } from 'rxjs';
 import { AppConfig } from '../config/app-config.js';
@@ -11,23 +19,34 @@ import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 import { WebhooksService } from './webhooks.service.js';
 
+/** Settled deliveries older than the event retention go with their events (they hold message bodies). */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
 /**
  * Connects the event log to the webhooks: every stored event is queued for the webhooks that want
  * it (synchronously, inside the store's announcement, so nothing is between storing and queueing),
- * and the dispatcher sends. Started at bootstrap (the database is open), stopped before it closes.
+ * and the dispatcher sends. Subscribed before any session starts (module init comes before every
+ * bootstrap hook) and until after the sessions' last state changes (they are published in
+ * beforeApplicationShutdown; this unsubscribes in onApplicationShutdown). The dispatcher stops
+ * sending first: what is queued then stays pending for the next start.
  */
 @Injectable()
-class WebhooksLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+class WebhooksLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private subscription: Subscription | null = null;
+  private pruner: NodeJS.Timeout | null = null;
 
   constructor(
+    private readonly config: AppConfig,
     private readonly events: EventsService,
     private readonly webhooks: WebhooksService,
     @Inject(WebhookDispatcher) private readonly dispatcher: WebhookDispatcher,
   ) {}
 
-  onApplicationBootstrap(): void {
+  onModuleInit(): void {
     this.webhooks.start();
+    const prune = () => this.webhooks.prune(Date.now() - this.config.eventRetentionHours * 3_600_000);
+    prune();
+    this.pruner = setInterval(prune, PRUNE_EVERY_MS).unref();
     this.subscription = this.events.stored$.subscribe((event) => {
       // A throw here would reach rxjs, which rethrows it outside any handler and ends the process.
       try {
@@ -39,8 +58,12 @@ class WebhooksLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.subscription?.unsubscribe();
+    if (this.pruner) clearInterval(this.pruner);
     await this.dispatcher.close();
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
   }
 }
 
@@ -79,9 +102,9 @@ class WebhooksLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
     },
     {
       provide: WebhooksService,
-      inject: [AppConfig, WebhooksRepository, WebhookDispatcher],
-      useFactory: (config: AppConfig, repository: WebhooksRepository, dispatcher: WebhookDispatcher) =>
-        new WebhooksService(config, repository, dispatcher),
+      inject: [AppConfig, WebhooksRepository, WebhookDispatcher, EventsService],
+      useFactory: (config: AppConfig, repository: WebhooksRepository, dispatcher: WebhookDispatcher, events: EventsService) =>
+        new WebhooksService(config, repository, dispatcher, Date.now, (data) => events.record('default', 'webhook.test', new Date(), data)),
     },
     WebhooksLifecycle,
   ],

@@ -27,6 +27,8 @@ export abstract class WebhooksRepository {
   abstract delivery(webhookId: string, id: string): DeliveryRecord | null;
   /** A failed delivery goes back to pending, due now, with a fresh round of attempts. */
   abstract requeue(id: string, now: number): void;
+  /** Deletes delivered and failed deliveries created before `cutoff` (epoch ms); returns how many. */
+  abstract deleteSettledBefore(cutoff: number): number;
   /** Pending deliveries per webhook (metrics). */
   abstract pendingCounts(): Map<string, number>;
 }

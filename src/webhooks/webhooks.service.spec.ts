@@ -15,7 +15,7 @@ function setup(env: Record<string, string> = {}, db = new Database(':memory:')) 
   migrate(db);
   const repository = new SqliteWebhooksRepository({ db } as SqliteConnection);
   const pumped: string[] = [];
-  const dispatcher = { pump: (id: string) => pumped.push(id) } as unknown as WebhookDispatcher;
+  const dispatcher = { pump: (id: string) => pumped.push(id), refresh: (id: string) => pumped.push(id) } as unknown as WebhookDispatcher;
   const service = new WebhooksService(loadAppConfig(env), repository, dispatcher, () => NOW);
   service.start();
   return { db, repository, service, pumped };
@@ -134,6 +134,35 @@ describe('WebhooksService', () => {
     expect(t.service.retry(webhook.id, delivery.id)).toEqual(
       expect.objectContaining({ status: 'pending', attempts: 0, next_attempt_at: new Date(NOW).toISOString() }),
     );
+  });
+
+  it('stops queueing for a webhook the dispatcher disabled (a 410), without waiting for a change through the API', () => {
+    const t = setup();
+    const webhook = t.service.create({ url: 'http://127.0.0.1:9/a' });
+    t.repository.update(webhook.id, { enabled: false, disabled_reason: 'The receiver answered 410 Gone' });
+    (t.service as unknown as { dispatcher: WebhookDispatcher }).dispatcher.onDisabled(webhook.id);
+    t.service.publish(event('message.received'));
+    expect(t.repository.deliveries(webhook.id, null, 10)).toEqual([]);
+  });
+
+  it('prunes settled deliveries older than the cutoff, never pending ones', () => {
+    const t = setup();
+    const webhook = t.service.create({ url: 'http://127.0.0.1:9/a' });
+    t.service.publish(event('message.received', 'evt_1'));
+    t.service.publish(event('message.received', 'evt_2'));
+    t.service.publish(event('message.received', 'evt_3'));
+    const [a, b] = t.repository.deliveries(webhook.id, null, 10).sort((x, y) => x.event_id.localeCompare(y.event_id));
+    t.repository.markDelivered(a!.id, 1, 200, NOW);
+    t.repository.markFailed(b!.id, 1, 400, 'The receiver answered 400; not retried');
+    t.service.prune(NOW);
+    expect(
+      t.repository
+        .deliveries(webhook.id, null, 10)
+        .map((d) => d.event_id)
+        .sort(),
+    ).toEqual(['evt_1', 'evt_2', 'evt_3']);
+    t.service.prune(NOW + 1);
+    expect(t.repository.deliveries(webhook.id, null, 10).map((d) => [d.event_id, d.status])).toEqual([['evt_3', 'pending']]);
   });
 
   it('deleting a webhook deletes its deliveries', () => {

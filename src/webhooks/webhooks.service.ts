@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { monotonicFactory } from 'ulid';
 import { AppError } from '../common/app-error.js';
+import { describeError } from '../common/describe-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { DeliveryStatus, EventEnvelope, WebhookRecord } from './webhook.types.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
@@ -48,7 +49,18 @@ export class WebhooksService {
     private readonly repository: WebhooksRepository,
     private readonly dispatcher: WebhookDispatcher,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** Stores a `webhook.test` event in the event log (every event is stored before it is delivered). */
+    private readonly recordTest: (data: { webhook_id: string }) => EventEnvelope = (data) => ({
+      id: `evt_${this.ulid()}`,
+      type: 'webhook.test',
+      session: 'default',
+      timestamp: new Date(this.now()).toISOString(),
+      data,
+    }),
+  ) {
+    // A receiver that answered 410 disabled its webhook: stop queueing for it at once.
+    dispatcher.onDisabled = () => this.refresh();
+  }
 
   /** Boot: the environment webhook is (re)written as configured, and whatever was pending resumes. */
   start(): void {
@@ -59,6 +71,8 @@ export class WebhooksService {
 
   /** Queues the event for every enabled webhook that wants its type. Synchronous: it is in the database on return. */
   publish(event: EventEnvelope): void {
+    // A test event goes to the webhook it was made for only (see test()).
+    if (event.type === 'webhook.test') return;
     const targets = this.active.filter((webhook) => webhook.events.includes('*') || webhook.events.includes(event.type));
     if (targets.length === 0) return;
     this.repository.enqueue(
@@ -117,7 +131,6 @@ export class WebhooksService {
         'The webhook "env" comes from WHATSAPP_WEBHOOK_URL and WHATSAPP_WEBHOOK_EVENTS: change them there. Only `enabled` can be set here.',
       );
     }
-    const enabling = change.enabled === true && !current.enabled;
     const updated = this.repository.update(id, {
       ...(change.url !== undefined && { url: change.url }),
       ...(change.events !== undefined && { events: change.events }),
@@ -125,7 +138,7 @@ export class WebhooksService {
       ...(change.enabled !== undefined && { enabled: change.enabled, disabled_reason: change.enabled ? null : 'Disabled through the API' }),
     });
     this.refresh();
-    if (enabling) this.dispatcher.pump(id);
+    this.dispatcher.refresh(id);
     return view(updated ?? current);
   }
 
@@ -136,18 +149,13 @@ export class WebhooksService {
     }
     this.repository.delete(id);
     this.refresh();
+    this.dispatcher.refresh(id);
   }
 
   /** Queues a `webhook.test` event for this webhook only (even when it does not list that type). */
   test(id: string) {
     const webhook = this.find(id);
-    const event: EventEnvelope = {
-      id: `evt_${this.ulid()}`,
-      type: 'webhook.test',
-      session: 'default',
-      timestamp: new Date(this.now()).toISOString(),
-      data: { webhook_id: webhook.id },
-    };
+    const event = this.recordTest({ webhook_id: webhook.id });
     let deliveryId = '';
     this.repository.enqueue(event, [webhook.id], this.now(), () => (deliveryId = `dlv_${this.ulid()}`));
     this.dispatcher.pump(webhook.id);
@@ -169,6 +177,16 @@ export class WebhooksService {
     this.repository.requeue(deliveryId, this.now());
     this.dispatcher.pump(id);
     return this.repository.delivery(id, deliveryId)!;
+  }
+
+  /** Deletes settled deliveries created before `cutoff` (epoch ms); they hold copies of the events. */
+  prune(cutoff: number): void {
+    try {
+      const deleted = this.repository.deleteSettledBefore(cutoff);
+      if (deleted > 0) this.logger.log(`Deleted ${deleted} settled webhook deliveries past the event retention`);
+    } catch (error) {
+      this.logger.error(`Could not delete old webhook deliveries: ${describeError(error)}`);
+    }
   }
 
   private find(id: string): WebhookRecord {

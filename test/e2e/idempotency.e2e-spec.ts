@@ -114,6 +114,21 @@ describe('Idempotency-Key on POST /api/send', () => {
     expect(t.fake.sent).toEqual([]);
   });
 
+  it('a send that failed after it was handed to WhatsApp keeps its key: the retry replays the error, nothing is sent again', async () => {
+    await t.pair();
+    t.fake.failSends = true;
+    const first = await send('k-maybe').expect(502);
+    expect(first.body).toEqual({
+      ok: false,
+      error: { code: 'whatsapp_error', message: 'WhatsApp Web failed to send the message: Evaluation failed: send failed' },
+    });
+    t.fake.failSends = false;
+    const again = await send('k-maybe').expect(502);
+    expect(again.headers['idempotency-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(t.fake.sent).toEqual([]);
+  });
+
   it('transient refusals release the key: not_ready, then the same key sends once ready', async () => {
     const refused = await send('k4').expect(409);
     expect(refused.body.error.code).toBe('not_ready');

@@ -29,6 +29,7 @@ describe('structured logs', () => {
     await http.post('/api/send').set(auth).send({ phone_number: '15551234567', message: 'the secret body 4711' }).expect(200);
     await http.get('/api/status').set('Authorization', `Bearer ${KEY}`).expect(200);
     await http.get('/api/status').set('X-Api-Key', 'wrong-key-here').expect(401);
+    await http.get('/api/chats/15559876543@c.us/messages').set(auth).expect(404);
     const lines = chunks.join('').split('\n').filter(Boolean);
     const entries = lines.map((line) => JSON.parse(line) as Record<string, any>);
     const access = entries.filter((e) => e.req && e.res);
@@ -37,6 +38,8 @@ describe('structured logs', () => {
       'POST /api/send 200',
       'GET /api/status 200',
       'GET /api/status 401',
+      // A route's parameters are phone numbers: its template is logged instead.
+      'GET /api/chats/:chat_id/messages 404',
     ]);
     expect(access[1]).toMatchObject({
       level: 30,
@@ -56,5 +59,6 @@ describe('structured logs', () => {
     expect(all).not.toContain(KEY);
     expect(all).not.toContain('wrong-key-here');
     expect(all).not.toContain('the secret body 4711');
+    expect(all).not.toContain('15559876543');
   });
 });

@@ -201,6 +201,9 @@ describe('/api/webhooks', () => {
     });
     await r.reach(1);
     expect(JSON.parse(r.hits[0].body)).toEqual(expect.objectContaining({ type: 'webhook.test', data: { webhook_id: id } }));
+    // Stored in the event log like every event, under the id the receiver got.
+    const logged = await http().get('/api/events?types=webhook.test').expect(200);
+    expect(logged.body.events.map((e: { id: string }) => e.id)).toEqual([r.hits[0].headers['webhook-id']]);
     const [failed] = await deliveriesUntil(id, (d) => d[0]?.status === 'failed');
     expect(failed).toEqual(
       expect.objectContaining({
