@@ -152,8 +152,8 @@ describe('WebhooksService', () => {
     t.service.publish(event('message.received', 'evt_2'));
     t.service.publish(event('message.received', 'evt_3'));
     const [a, b] = t.repository.deliveries(webhook.id, null, 10).sort((x, y) => x.event_id.localeCompare(y.event_id));
-    t.repository.markDelivered(a!.id, 1, 200, NOW);
-    t.repository.markFailed(b!.id, 1, 400, 'The receiver answered 400; not retried');
+    t.repository.markDelivered(a.id, 1, 200, NOW);
+    t.repository.markFailed(b.id, 1, 400, 'The receiver answered 400; not retried');
     t.service.prune(NOW);
     expect(
       t.repository
