@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 auth_dir=$(mktemp -d)
 report=$(mktemp)
 trap 'rm -rf "$auth_dir" "$report"' EXIT
-WHATSAPP_AUTH_DIR="$auth_dir" LOG_LEVEL=silent WHATSAPP_TERMINAL_QR=false \
+WHATSAPP_AUTH_DIR="$auth_dir" WHATSAPP_DATA_DIR="$auth_dir/data" LOG_LEVEL=silent WHATSAPP_TERMINAL_QR=false \
   npx -y @modelcontextprotocol/inspector@2.12.0 --cli node dist/main.js --stdio --method tools/list --strict >"$report" 2>&1
 if grep -q '^Warning' "$report"; then
   cat "$report" >&2
