@@ -4,7 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { describeChromium, waitForNoProcesses } from '../chromium/chrome-processes.js';
 import { SseClient } from '../sse-client.js';
 import { type Hit, receiver } from '../webhook-receiver.js';
-import { api, closeSim, pairByQr, type Sim, type SimServer, startSim, startSimServer } from './sim-server.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { api, callTool, closeSim, connectMcp, pairByQr, type Sim, type SimServer, startSim, startSimServer } from './sim-server.js';
 
 /*
  * Every event type of the contract's table, produced by the real whatsapp-web.js against the
@@ -20,6 +21,7 @@ let sim: Sim;
 let server: SimServer | undefined;
 let stream: SseClient | undefined;
 let hook: Awaited<ReturnType<typeof receiver>> | undefined;
+let mcp: Client | undefined;
 
 beforeEach(async () => {
   sim = await startSim();
@@ -28,6 +30,8 @@ beforeEach(async () => {
 afterEach(async () => {
   stream?.close();
   await hook?.close();
+  await mcp?.close();
+  mcp = undefined;
   if (server) {
     await server.stop('SIGTERM');
     expect(await waitForNoProcesses(server.authDir, 5_000)).toEqual([]);
@@ -74,9 +78,16 @@ describeChromium('events from the simulated WhatsApp Web', () => {
     const ready = await delivered('session.status ready', (e) => e.type === 'session.status' && e.data.state === 'ready');
     expect(ready).toMatchObject({ session: 'default', data: { state: 'ready', ready: true } });
 
+    // An agent waits for the reply over MCP while it arrives.
+    mcp = await connectMcp(server.url);
+    await mcp.listTools();
+    const waiting = callTool(mcp, 'whatsapp_wait_for_messages', { phone_number: CONTACT, timeout_seconds: 30 });
     const incoming = await sim.phone.deliverIncoming({ from: CHAT, body: 'hello from a contact' });
     const received = await delivered('message.received', (e) => e.type === 'message.received' && e.data.id === incoming.id);
     expect(received.data).toMatchObject({ id: incoming.id, chat_id: CHAT, from: CHAT, from_me: false, body: 'hello from a contact' });
+    const waited = await waiting;
+    expect(waited.result.isError).toBeFalsy();
+    expect(waited.json).toMatchObject({ ok: true, count: 1, next_after: received.id, events: [received] });
 
     const send = await api(server.url, 'POST', '/api/send', { phone_number: CONTACT, message: 'a reply' });
     expect(send.status).toBe(200);
@@ -92,6 +103,9 @@ describeChromium('events from the simulated WhatsApp Web', () => {
     await sim.phone.ack(ours, 'read');
     const read = await delivered('message.ack read', (e) => e.type === 'message.ack' && e.data.id === ours && e.data.ack === 'read');
     expect(read.data).toEqual({ id: ours, chat_id: CHAT, ack: 'read' });
+    const inStore = await api(server.url, 'GET', `/api/messages/${encodeURIComponent(ours)}`);
+    expect(inStore.status).toBe(200);
+    expect(inStore.body.message).toMatchObject({ id: ours, chat_id: CHAT, body: 'a reply', ack: 'read' });
 
     await sim.phone.edit(incoming.id, 'hello, edited');
     const edited = await delivered('message.edited', (e) => e.type === 'message.edited');
