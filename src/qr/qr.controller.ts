@@ -9,6 +9,12 @@ import { QrService } from './qr.service.js';
 
 const HTML = { 'text/html': { schema: { type: 'string' } } } as const;
 
+/**
+ * The server's default (helmet's no-referrer) makes a browser post the key form with `Origin: null`,
+ * which the Origin check refuses; same-origin keeps the page's own origin on its form.
+ */
+const REFERRER_POLICY = 'same-origin';
+
 /** The QR is a credential (whoever scans it links their phone here): never cached, never framed. */
 @ApiTags('qr')
 @Controller()
@@ -18,6 +24,7 @@ export class QrController {
   @Get('qr')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
+  @Header('Referrer-Policy', REFERRER_POLICY)
   @ApiOperation({
     summary: 'The QR page for a browser',
     description:
@@ -32,6 +39,7 @@ export class QrController {
   }
 
   @Post('qr/login')
+  @Header('Referrer-Policy', REFERRER_POLICY)
   @HttpCode(303)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({

@@ -92,6 +92,8 @@ describe('API key', () => {
         .expect(401)
         .expect('Content-Type', /text\/html/);
       expect(res.text).toContain('<form method="post" action="/qr/login">');
+      // With helmet's no-referrer a browser would post this form with Origin: null, which is refused.
+      expect(res.headers['referrer-policy']).toBe('same-origin');
       expect(res.text).not.toContain('data:image/png');
       expect(res.headers['cache-control']).toBe('no-store');
     });
