@@ -47,6 +47,9 @@ export function openApiComponents(): Record<string, JsonSchema> {
 
 const NESTED = ['anyOf', 'oneOf', 'allOf'] as const;
 
+const isEmptySchema = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+
 /** Removes what zod adds beyond the shape (schema ids, the safe-integer bounds of z.int()) and spells nullability per dialect. */
 function tidy(node: JsonSchema, dialect: 'mcp' | 'openapi'): JsonSchema {
   const { $schema: _schema, $id: _id, ...rest } = node;
@@ -62,6 +65,9 @@ function tidy(node: JsonSchema, dialect: 'mcp' | 'openapi'): JsonSchema {
     );
   }
   if (out.items) out.items = tidy(out.items as JsonSchema, dialect);
+  // zod writes "any value" as `{}`; `true` says the same, and schema checkers (the MCP Inspector)
+  // flag an empty schema as one that forgot its type.
+  if (isEmptySchema(out.additionalProperties)) out.additionalProperties = true;
   for (const keyword of NESTED) {
     if (Array.isArray(out[keyword])) out[keyword] = (out[keyword] as JsonSchema[]).map((part) => tidy(part, dialect));
   }
