@@ -170,3 +170,30 @@ describeChromium('a backlog queued while the session is stopped', () => {
     expect(elapsed).toBeGreaterThanOrEqual(3_000);
   });
 });
+
+describeChromium('an Idempotency-Key against the simulated WhatsApp Web', () => {
+  it('50 concurrent sends with one key and body reach the phone once; the same key with another body is 422', async () => {
+    const s = await server({ WHATSAPP_SEND_LIMIT: '0', WHATSAPP_RECIPIENT_LIMIT: '0' });
+    await pairByQr(s, sim);
+    const post = (body: object) =>
+      fetch(`${s.url}/api/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'reminder-2026-11-30' },
+        body: JSON.stringify(body),
+      }).then(async (res) => ({ status: res.status, replayed: res.headers.get('idempotency-replayed'), body: (await res.json()) as any }));
+    const body = { phone_number: '+1 555 123 4567', message: 'Your invoice is due' };
+    const answers = await Promise.all(Array.from({ length: 50 }, () => post(body)));
+
+    const originals = answers.filter((a) => a.status === 200 && a.replayed === null);
+    expect(originals).toHaveLength(1);
+    for (const a of answers.filter((x) => x !== originals[0])) {
+      if (a.status === 200) expect(a).toEqual({ ...originals[0], replayed: 'true' });
+      else expect(a).toMatchObject({ status: 409, body: { ok: false, error: { code: 'idempotency_in_progress' } } });
+    }
+    expect((await sim.phone.sent()).filter((m) => m.body === 'Your invoice is due')).toHaveLength(1);
+
+    const other = await post({ ...body, message: 'Another text' });
+    expect(other).toMatchObject({ status: 422, body: { ok: false, error: { code: 'idempotency_mismatch' } } });
+    expect((await sim.phone.sent()).filter((m) => m.body === 'Another text')).toHaveLength(0);
+  });
+});
