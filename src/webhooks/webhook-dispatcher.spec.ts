@@ -47,7 +47,7 @@ function setup(db = new Database(':memory:'), dispatcherSettings = settings) {
     });
   /** Polls the repository (no event exists for "a row changed") until `accept`, throwing with what it saw. */
   const until = async (what: string, accept: () => boolean, seen: () => unknown): Promise<void> => {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 30_000;
     while (!accept()) {
       if (Date.now() > deadline) throw new Error(`waited for ${what}; saw ${JSON.stringify(seen())}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -56,7 +56,7 @@ function setup(db = new Database(':memory:'), dispatcherSettings = settings) {
   return { db, repository, dispatcher, addWebhook, publish, outcomes, until };
 }
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describe('WebhookDispatcher', () => {
   const cleanups: (() => Promise<void> | void)[] = [];

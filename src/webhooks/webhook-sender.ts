@@ -23,14 +23,23 @@ export type SendResult = AttemptResult & { error: string | null };
  */
 export async function sendWebhook(request: SendRequest): Promise<SendResult> {
   const signature = new Webhook(request.secret).sign(request.eventId, request.now, request.payload);
+  // Our own timer and controller, held until the attempt ends: a composite AbortSignal.any() of
+  // AbortSignal.timeout() holds its parts weakly, and an attempt left without its timeout could
+  // hang a delivery for good.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`No answer within ${request.timeoutMs} ms`, 'TimeoutError')),
+    request.timeoutMs,
+  );
+  const stop = (): void => controller.abort(new DOMException('The server is stopping', 'AbortError'));
+  if (request.signal?.aborted) stop();
+  request.signal?.addEventListener('abort', stop, { once: true });
   try {
     const response = await fetch(request.url, {
       method: 'POST',
       body: request.payload,
       redirect: 'manual',
-      signal: request.signal
-        ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)])
-        : AbortSignal.timeout(request.timeoutMs),
+      signal: controller.signal,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'whatsapp-mcp-api-webhooks',
@@ -43,6 +52,9 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
     return { status: response.status, retryAfter: response.headers.get('retry-after'), error: null };
   } catch (error) {
     return { status: null, retryAfter: null, error: describeSendError(error, request.timeoutMs) };
+  } finally {
+    clearTimeout(timer);
+    request.signal?.removeEventListener('abort', stop);
   }
 }
 
