@@ -262,6 +262,37 @@ describe('WebhookDispatcher', () => {
     expect(t.repository.deliveries(stuck.id, 'pending', 100)).toHaveLength(LANE_WIDTH * 3);
   });
 
+  it('a delivery coming due while the dispatcher looks is still sent (one instant for "due now" and "due later")', async () => {
+    const t = setup();
+    const webhook = t.addWebhook('http://127.0.0.1:9/unused');
+    const base = Date.now();
+    t.repository.enqueue(
+      { id: 'evt_edge', type: 'message.received', session: 'default', timestamp: '', data: {} },
+      [webhook.id],
+      base + 1,
+      () => 'dlv_edge',
+    );
+    // A clock that moves on by 1 ms at every reading: due at base + 1 is not due at the first reading
+    // and is no longer "later" at the second one.
+    let readings = 0;
+    const sent: string[] = [];
+    const edge = new WebhookDispatcher(t.repository, settings, {
+      now: () => base + readings++,
+      send: (request) => {
+        sent.push(request.eventId);
+        return Promise.resolve({ status: 200, retryAfter: null, error: null });
+      },
+    });
+    cleanups.push(() => edge.close());
+    edge.pump(webhook.id);
+    await t.until(
+      'delivered',
+      () => t.repository.deliveries(webhook.id, 'delivered', 1).length === 1,
+      () => t.repository.deliveries(webhook.id, null, 1),
+    );
+    expect(sent).toEqual(['evt_edge']);
+  });
+
   it('what was pending when the dispatcher stopped is sent by the next one, with the same webhook-ids', async () => {
     const t = setup(undefined, { ...settings, maxAttempts: 1_000 });
     const webhook = t.addWebhook(`http://127.0.0.1:${await closedPort()}/down`);

@@ -65,12 +65,15 @@ export class WebhookDispatcher {
     lane.webhook ??= this.repository.get(webhookId);
     const webhook = lane.webhook;
     if (!webhook?.enabled) return this.forget(webhookId);
+    // One instant for both questions: asked twice, a delivery coming due between them would be
+    // neither due nor later, and nothing would wake for it.
+    const now = this.now();
     if (lane.buffer.length === 0 && lane.inflight.size < LANE_WIDTH) {
-      const due = this.repository.due(webhookId, this.now(), BATCH + lane.inflight.size);
+      const due = this.repository.due(webhookId, now, BATCH + lane.inflight.size);
       lane.buffer = due.filter((row) => !lane.inflight.has(row.id)).slice(0, BATCH);
     }
     while (lane.inflight.size < LANE_WIDTH && lane.buffer.length > 0) this.start(webhook, lane, lane.buffer.shift()!);
-    if (lane.buffer.length === 0) this.arm(webhookId, lane);
+    if (lane.buffer.length === 0) this.arm(webhookId, lane, now);
   }
 
   /** The webhook changed (enabled, disabled, new URL, deleted): read it again and start over. */
@@ -112,8 +115,8 @@ export class WebhookDispatcher {
   }
 
   /** One timer per lane, at the earliest delivery that is not due yet. */
-  private arm(webhookId: string, lane: Lane): void {
-    const next = this.repository.nextDue(webhookId, this.now());
+  private arm(webhookId: string, lane: Lane, now: number): void {
+    const next = this.repository.nextDue(webhookId, now);
     if (next === null || next >= lane.timerAt) return;
     if (lane.timer) clearTimeout(lane.timer);
     lane.timerAt = next;
@@ -123,7 +126,7 @@ export class WebhookDispatcher {
         lane.timerAt = Number.POSITIVE_INFINITY;
         this.pump(webhookId);
       },
-      Math.max(0, next - this.now()),
+      Math.max(0, next - now),
     );
     lane.timer.unref();
   }
