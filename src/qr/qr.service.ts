@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimits } from '../limits/rate-limits.js';
-import { keyMatches, QR_COOKIE, QR_COOKIE_MAX_AGE_S, qrCookieValue } from '../security/api-key.js';
+import { acceptKeyForm } from '../security/api-key.js';
 import { QR_LOGIN_ROUTE } from '../security/security.middleware.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import type { QrAnswer } from './qr.answers.js';
@@ -47,20 +47,7 @@ export class QrService {
 
   /** The form's target: a right key sets the cookie and goes back to the QR page (303). Tries are limited. */
   async login(key: unknown, request: Request, response: Response): Promise<string | undefined> {
-    const apiKey = this.config.apiKey;
-    const address = request.ip ?? 'unknown';
-    if (apiKey) await this.limits.checkKeyAttempts(address);
-    if (apiKey && !keyMatches(typeof key === 'string' ? key : undefined, apiKey)) {
-      await this.limits.wrongKey(address);
-      return this.keyForm(response, true);
-    }
-    if (apiKey) {
-      const secure = request.secure ? '; Secure' : '';
-      response.setHeader(
-        'Set-Cookie',
-        `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`,
-      );
-    }
+    if (!(await acceptKeyForm(key, request, response, this.config.apiKey, this.limits))) return this.keyForm(response, true);
     response.setHeader('Location', '/qr');
     return undefined;
   }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimits } from '../limits/rate-limits.js';
-import { keyMatches, QR_COOKIE, QR_COOKIE_MAX_AGE_S, qrCookieValue } from '../security/api-key.js';
+import { acceptKeyForm } from '../security/api-key.js';
 import { SandboxPhone } from './sandbox-phone.js';
 import { SANDBOX_ASSETS, SANDBOX_LOGIN_ROUTE, SANDBOX_PAGE_ROUTE } from './sandbox-routes.js';
 
@@ -96,20 +96,7 @@ export class SandboxPageService {
 
   /** The form's target: a right key sets the QR page's cookie and goes back to the sandbox (303). Tries are limited. */
   async login(key: unknown, request: Request, response: Response): Promise<string | undefined> {
-    const apiKey = this.config.apiKey;
-    const address = request.ip ?? 'unknown';
-    if (apiKey) await this.limits.checkKeyAttempts(address);
-    if (apiKey && !keyMatches(typeof key === 'string' ? key : undefined, apiKey)) {
-      await this.limits.wrongKey(address);
-      return this.keyForm(response, true);
-    }
-    if (apiKey) {
-      const secure = request.secure ? '; Secure' : '';
-      response.setHeader(
-        'Set-Cookie',
-        `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`,
-      );
-    }
+    if (!(await acceptKeyForm(key, request, response, this.config.apiKey, this.limits))) return this.keyForm(response, true);
     response.status(303).setHeader('Location', SANDBOX_PAGE_ROUTE);
     return undefined;
   }

@@ -59,3 +59,35 @@ export function markAuthenticated(request: Request, authenticated: boolean): voi
 export function isAuthenticated(request: Request): boolean {
   return (request as Marked)[AUTHENTICATED] ?? false;
 }
+
+/** The sending-limit checks a key form uses (RateLimits): tries per address are limited. */
+export interface KeyAttempts {
+  checkKeyAttempts(address: string): Promise<void>;
+  wrongKey(address: string): Promise<void>;
+}
+
+/**
+ * The post of a page's key form (the QR page, the sandbox page): with a key set, a right one sets
+ * the pages' cookie; a wrong one counts against the address. True when the page may be shown.
+ */
+export async function acceptKeyForm(
+  key: unknown,
+  request: { ip?: string; secure: boolean },
+  response: { setHeader(name: string, value: string): unknown },
+  apiKey: string | null,
+  attempts: KeyAttempts,
+): Promise<boolean> {
+  if (!apiKey) return true;
+  const address = request.ip ?? 'unknown';
+  await attempts.checkKeyAttempts(address);
+  if (!keyMatches(typeof key === 'string' ? key : undefined, apiKey)) {
+    await attempts.wrongKey(address);
+    return false;
+  }
+  const secure = request.secure ? '; Secure' : '';
+  response.setHeader(
+    'Set-Cookie',
+    `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`,
+  );
+  return true;
+}
