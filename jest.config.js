@@ -10,6 +10,8 @@ const base = {
 };
 
 export default {
+  // A global option: inside `projects` Jest 30 ignores it, and the default (5 s) applied.
+  testTimeout: base.testTimeout,
   projects: [
     // Unit tests live beside the code; the adapter's, which needs the library itself, in test/unit
     // (only the adapter imports whatsapp-web.js in src/).

@@ -14,6 +14,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
 import { QrModule } from './qr/qr.module.js';
 import { StoreModule } from './store/store.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
@@ -26,6 +27,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     WebhooksModule,
     MetricsModule,
     HealthModule,
+    SessionsModule,
     AuthModule,
     IdempotencyModule,
     MessagingModule,

@@ -32,11 +32,11 @@ export interface TestApp {
  * whatsapp-web.js adapter. Chrome "exists" (the node binary stands in for it) unless overridden.
  * Logs are silent unless `options.logger` (a pino logger) is given to capture them. With
  * `WHATSAPP_SANDBOX: 'true'` in `env`, the app is the sandbox's (a real sandbox phone, the fake client).
- * `options.imports` adds modules beside AppModule.
+ * `options.imports` adds modules beside AppModule; `options.fake` is a world prepared before boot.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { logger?: object; imports?: ModuleMetadata['imports'] } = {},
+  options: { logger?: object; imports?: ModuleMetadata['imports']; fake?: FakeWhatsApp } = {},
 ): Promise<TestApp> {
   const authDir = tempDir('wa-auth-');
   const config = loadAppConfig({
@@ -49,7 +49,7 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const fake = new FakeWhatsApp();
+  const fake = options.fake ?? new FakeWhatsApp();
   let builder = Test.createTestingModule({ imports: [config.sandbox ? AppModule.register('on') : AppModule, ...(options.imports ?? [])] })
     .overrideProvider(AppConfig)
     .useValue(config);

@@ -228,6 +228,13 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
     return client;
   }
 
+  /** The newest client of the session `name`. */
+  clientOf(name: string): FakeWhatsAppClient {
+    const client = this.clients.findLast((c) => c.options.clientId === name);
+    if (!client) throw new Error(`no client was created for the session ${name}`);
+    return client;
+  }
+
   get current(): FakeWhatsAppClient {
     const client = this.clients.at(-1);
     if (!client) throw new Error('no client was created');

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
+import { SessionName } from '../common/session-name.js';
 import { shapeRef } from '../common/shapes.js';
 import {
   ClientStatusShape,
@@ -21,8 +22,8 @@ export class AuthController {
   @ApiOperation({ summary: 'The status object' })
   @ApiOkResponse({ schema: shapeRef(ClientStatusShape) })
   @ApiErrors()
-  status() {
-    return this.auth.status();
+  status(@SessionName() session: string) {
+    return this.auth.status(session);
   }
 
   @Post('auth/start')
@@ -33,8 +34,8 @@ export class AuthController {
   })
   @ApiOkResponse({ schema: shapeRef(ClientStatusShape) })
   @ApiErrors(...BODY_ERRORS, 'browser_unavailable')
-  start() {
-    return this.auth.start();
+  start(@SessionName() session: string) {
+    return this.auth.start(session);
   }
 
   @Post('pairing-code')
@@ -55,8 +56,8 @@ export class AuthController {
     },
   })
   @ApiErrors(...BODY_ERRORS, 'not_ready', 'rate_limited', 'whatsapp_error', 'start_failed', 'browser_unavailable')
-  pairingCode(@Body() dto: PairingCodeDto) {
-    return this.auth.pairingCode(dto.phone_number);
+  pairingCode(@Body() dto: PairingCodeDto, @SessionName() session: string) {
+    return this.auth.pairingCode(dto.phone_number, session);
   }
 
   @Post('logout')
@@ -67,7 +68,7 @@ export class AuthController {
   })
   @ApiOkResponse({ schema: shapeRef(LogoutAnswerShape) })
   @ApiErrors(...BODY_ERRORS)
-  logout() {
-    return this.auth.logout();
+  logout(@SessionName() session: string) {
+    return this.auth.logout(session);
   }
 }

@@ -3,7 +3,7 @@ import { AppError, whatsappFailure } from '../common/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimits } from '../limits/rate-limits.js';
 import type { ClientStatus } from '../whatsapp/client-status.js';
-import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import { DEFAULT_SESSION, WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import type { LogoutAnswer, PairingCodeAnswer } from './auth.answers.js';
 
 export const PAIRING_INSTRUCTIONS = 'WhatsApp -> Linked devices -> Link a device -> Link with phone number instead';
@@ -17,23 +17,23 @@ export class AuthService {
     private readonly limits: RateLimits,
   ) {}
 
-  status(): ClientStatus {
-    return this.whatsapp.session().status();
+  status(session = DEFAULT_SESSION): ClientStatus {
+    return this.whatsapp.session(session).status();
   }
 
   /** Starts Chrome if needed; answers once the state has left `starting`, or after the start timeout. */
-  async start(): Promise<ClientStatus> {
-    const session = this.whatsapp.session();
+  async start(name = DEFAULT_SESSION): Promise<ClientStatus> {
+    const session = this.whatsapp.session(name);
     await session.startAndSettle(this.config.startTimeoutMs);
     return session.status();
   }
 
   /** `phoneDigits` has passed the phone rule (a bad number never launches Chrome). */
-  async pairingCode(phoneDigits: string): Promise<PairingCodeAnswer> {
-    const session = this.whatsapp.session();
+  async pairingCode(phoneDigits: string, name = DEFAULT_SESSION): Promise<PairingCodeAnswer> {
+    const session = this.whatsapp.session(name);
     let state = session.currentState;
     if (state !== 'ready') {
-      await this.limits.pairing();
+      await this.limits.pairing(name);
       state = await session.startAndSettle(this.config.startTimeoutMs);
     }
     if (state === 'authenticated' || state === 'ready') {
@@ -49,8 +49,8 @@ export class AuthService {
     return { already_authenticated: false, phone_number: phoneDigits, code, instructions: PAIRING_INSTRUCTIONS };
   }
 
-  async logout(): Promise<LogoutAnswer> {
-    const revoked = await this.whatsapp.session().logout();
+  async logout(session = DEFAULT_SESSION): Promise<LogoutAnswer> {
+    const revoked = await this.whatsapp.session(session).logout();
     return { ok: true, revoked };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { McpInstructions, McpTool } from '../mcp/mcp-tool.decorator.js';
+import { McpInstructions, McpTool, type McpToolContext } from '../mcp/mcp-tool.decorator.js';
 import { PAIRING_CODE_TOOL } from '../whatsapp/not-ready.js';
 import { ClientStatusShape, LogoutAnswerShape, PairingCodeAnswerShape } from './auth.answers.js';
 import { AuthService } from './auth.service.js';
@@ -48,8 +48,8 @@ export class AuthTools {
     annotations: { title: 'WhatsApp status', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     order: 1,
   })
-  status() {
-    return this.auth.status();
+  status(_dto: undefined, { session }: McpToolContext) {
+    return this.auth.status(session);
   }
 
   @McpTool({
@@ -65,8 +65,8 @@ export class AuthTools {
     annotations: { title: 'Start WhatsApp', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     order: 2,
   })
-  start() {
-    return this.auth.start();
+  start(_dto: undefined, { session }: McpToolContext) {
+    return this.auth.start(session);
   }
 
   @McpTool({
@@ -82,8 +82,8 @@ export class AuthTools {
     annotations: { title: 'Pairing code', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     order: 3,
   })
-  pairingCode(dto: PairingCodeDto) {
-    return this.auth.pairingCode(dto.phone_number);
+  pairingCode(dto: PairingCodeDto, { session }: McpToolContext) {
+    return this.auth.pairingCode(dto.phone_number, session);
   }
 
   @McpTool({
@@ -97,7 +97,7 @@ export class AuthTools {
     annotations: { title: 'Log out', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     order: 7,
   })
-  logout() {
-    return this.auth.logout();
+  logout(_dto: undefined, { session }: McpToolContext) {
+    return this.auth.logout(session);
   }
 }

@@ -24,6 +24,9 @@ export type ErrorCode =
   | 'idempotency_mismatch'
   | 'idempotency_in_progress'
   | 'outbox_not_cancellable'
+  | 'session_not_found'
+  | 'session_exists'
+  | 'too_many_sessions'
   | 'internal';
 
 export class AppError extends Error {

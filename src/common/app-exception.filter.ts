@@ -16,6 +16,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   delivery_not_failed: 409,
   idempotency_in_progress: 409,
   outbox_not_cancellable: 409,
+  session_not_found: 404,
+  session_exists: 409,
+  too_many_sessions: 409,
   idempotency_mismatch: 422,
   payload_too_large: 413,
   unauthorized: 401,
@@ -86,7 +89,10 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (response.headersSent) return;
     if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     if (typeof body.error.retry_after === 'number') response.setHeader('Retry-After', String(body.error.retry_after));
-    response.status(status).json(isMcpPath(request.path) ? toJsonRpcError(body, isParseFailure(exception)) : body);
+    response
+      .status(status)
+      .type('application/json')
+      .json(isMcpPath(request.path) ? toJsonRpcError(body, isParseFailure(exception)) : body);
   }
 
   private toHttp(exception: unknown, request: Request): { status: number; body: ErrorBody } {

@@ -23,3 +23,31 @@ export function requestSession(request: Request): string {
 export const SessionName = createParamDecorator((_data: unknown, context: ExecutionContext): string =>
   requestSession(context.switchToHttp().getRequest<Request>()),
 );
+
+/**
+ * The routes that act on one account: each `/api/<route>` also exists as
+ * `/api/sessions/{session}/<route>` (the contract's list, with the routes below them).
+ */
+export const PER_SESSION_ROUTES = [
+  'status',
+  'auth/start',
+  'pairing-code',
+  'send',
+  'send-media',
+  'chats',
+  'messages',
+  'qr',
+  'logout',
+  'outbox',
+  'search',
+  'events',
+  'sandbox',
+] as const;
+
+const SESSION_PATH = new RegExp(`^/api/sessions/([^/]+)/((?:${PER_SESSION_ROUTES.join('|')})(?:/.*)?)$`);
+
+/** `/api/sessions/sales/chats/x` → `{ session: 'sales', path: '/api/chats/x' }`; null for any other path. */
+export function splitSessionPath(path: string): { session: string; path: string } | null {
+  const match = SESSION_PATH.exec(path);
+  return match ? { session: match[1], path: `/api/${match[2]}` } : null;
+}

@@ -6,6 +6,7 @@ import {
   readMcp,
   readRecovery,
   readSandbox,
+  readSessions,
   readServer,
   readStore,
   readWebhooks,
@@ -27,6 +28,7 @@ export const CONFIG_SECTIONS = {
   webhooks: (env: Env) => readWebhooks(env),
   store: (env: Env) => readStore(env),
   sandbox: (env: Env, cwd: string) => readSandbox(env, cwd),
+  sessions: (env: Env) => readSessions(env),
 };
 
 type SectionValues = { [K in keyof typeof CONFIG_SECTIONS]: ReturnType<(typeof CONFIG_SECTIONS)[K]> };
@@ -55,7 +57,8 @@ export interface AppConfig
     Flat<Sections['data']>,
     Flat<Sections['webhooks']>,
     Flat<Sections['store']>,
-    Flat<Sections['sandbox']> {}
+    Flat<Sections['sandbox']>,
+    Flat<Sections['sessions']> {}
 
 /**
  * Typed, validated configuration. Built once at boot from the environment; a bad value stops the

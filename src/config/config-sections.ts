@@ -215,3 +215,13 @@ export function readStore(env: Env) {
     storeRetentionDays: integer(env, 'WHATSAPP_STORE_RETENTION_DAYS', 0, 0, 36_500),
   };
 }
+
+/** Several accounts in one server (issue 15). */
+export function readSessions(env: Env) {
+  return {
+    /** At most this many sessions, `default` included; creating one more is 409 `too_many_sessions`. */
+    maxSessions: integer(env, 'WHATSAPP_MAX_SESSIONS', 10, 1, 1_000),
+    /** At boot, at most this many linked sessions start (launching Chrome, loading WhatsApp Web) at once. */
+    startConcurrency: integer(env, 'WHATSAPP_START_CONCURRENCY', 2, 1, 64),
+  };
+}

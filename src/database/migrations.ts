@@ -180,6 +180,18 @@ export const MIGRATIONS: readonly Migration[] = [
         ) WITHOUT ROWID;
       `),
   },
+  {
+    version: 6,
+    name: 'sessions',
+    // The sessions created through the API: a session that was never linked still exists after a restart.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE sessions (
+          name       TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+      `),
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -14,6 +14,8 @@ export type StreamCloseReason = 'ended' | 'dropped' | 'shutdown';
 export interface StreamClientOptions {
   after: string | null;
   types: readonly EventType[];
+  /** Only this session's events. */
+  session: string;
   keepAliveMs: number;
   /** The stored events after a cursor, oldest first. */
   read(page: EventPage): EventEnvelope[];
@@ -74,7 +76,7 @@ export class StreamClient {
   /** A live event, with its frame built once for every client. */
   deliver(event: EventEnvelope, frame: string): void {
     if (!this.live || this.closed || (this.cursor !== null && event.id <= this.cursor)) return;
-    if (this.types.size > 0 && !this.types.has(event.type)) return;
+    if (event.session !== this.options.session || (this.types.size > 0 && !this.types.has(event.type))) return;
     this.cursor = event.id;
     this.write(frame);
     if (this.res.writableNeedDrain) this.live = false;
@@ -91,7 +93,7 @@ export class StreamClient {
 
   private catchUp(): void {
     while (!this.closed && !this.res.writableNeedDrain) {
-      const page = this.options.read({ after: this.cursor, types: [...this.types], limit: PAGE });
+      const page = this.options.read({ after: this.cursor, types: [...this.types], limit: PAGE, session: this.options.session });
       for (const event of page) {
         this.cursor = event.id;
         this.write(sseFrame(event));

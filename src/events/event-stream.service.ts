@@ -45,12 +45,13 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
   }
 
   /** `lastEventId` (a reconnecting EventSource's header) wins over `after`. */
-  open(res: Response, filter: { after: string | null; types: EventType[] }, lastEventId: string | undefined): void {
+  open(res: Response, filter: { after: string | null; types: EventType[] }, lastEventId: string | undefined, session: string): void {
     const resumeFrom = lastEventId?.trim() || null;
     if (resumeFrom !== null && !EVENT_ID_PATTERN.test(resumeFrom)) throw invalidInput(LAST_EVENT_ID_RULE);
     const client = new StreamClient(res, {
       after: resumeFrom ?? filter.after,
       types: filter.types,
+      session,
       keepAliveMs: this.config.eventStreamKeepAliveMs,
       read: (page) => this.events.list(page).events,
       onClose: (reason, closed) => {

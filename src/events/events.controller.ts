@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { SessionName } from '../common/session-name.js';
 import { shapeRef } from '../common/shapes.js';
 import { ApiErrors } from '../openapi/api-errors.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
@@ -21,15 +22,20 @@ export class EventsController {
   @ApiOperation({ summary: 'Stored events after a cursor, oldest first' })
   @ApiOkResponse({ schema: shapeRef(EventsAnswerShape) })
   @ApiErrors('invalid_input')
-  list(@Query() dto: ListEventsDto) {
-    return this.events.list(dto);
+  list(@Query() dto: ListEventsDto, @SessionName() session: string) {
+    return this.events.list({ ...dto, session });
   }
 
   @Get('stream')
   @ApiOperation({ summary: 'Stored events after a cursor (or Last-Event-ID), then live ones, as server-sent events' })
   @ApiOkResponse({ description: 'Server-sent events', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiErrors('invalid_input')
-  stream(@Query() dto: StreamEventsDto, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): void {
-    this.streams.open(res, dto, lastEventId);
+  stream(
+    @Query() dto: StreamEventsDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() res: Response,
+    @SessionName() session: string,
+  ): void {
+    this.streams.open(res, dto, lastEventId, session);
   }
 }

@@ -6,6 +6,8 @@ export interface EventPage {
   /** Only these types; empty: every type. */
   types: readonly EventType[];
   limit: number;
+  /** Only this session's events; absent: every session's. */
+  session?: string;
 }
 
 /** The stored events (the DI token; SQLite today, another backend is another implementation). */

@@ -25,8 +25,8 @@ export class EventsTools {
     annotations: { title: 'Wait for messages', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     order: 8,
   })
-  waitForMessages(dto: WaitForMessagesDto, { signal }: McpToolContext) {
+  waitForMessages(dto: WaitForMessagesDto, { signal, session }: McpToolContext) {
     const chatId = dto.phone_number === undefined ? null : `${dto.phone_number}@c.us`;
-    return this.waits.wait({ chatId, after: dto.after, timeoutMs: dto.timeout_seconds * 1000, limit: dto.limit }, signal);
+    return this.waits.wait({ chatId, session, after: dto.after, timeoutMs: dto.timeout_seconds * 1000, limit: dto.limit }, signal);
   }
 }

@@ -42,7 +42,7 @@ describe('MessageWaits', () => {
     const start = receive(ALICE, 'one');
     events.record('default', 'message.ack', new Date(), { id: 'x', chat_id: ALICE, ack: 'read' });
     const two = receive(ALICE, 'two');
-    await expect(waits.wait({ chatId: null, after: start.id, timeoutMs: 0, limit: 20 })).resolves.toEqual({
+    await expect(waits.wait({ chatId: null, session: 'default', after: start.id, timeoutMs: 0, limit: 20 })).resolves.toEqual({
       ok: true,
       count: 1,
       events: [two],
@@ -53,7 +53,7 @@ describe('MessageWaits', () => {
   it('without a cursor starts from now: older messages are not returned, next_after is the newest event', async () => {
     receive(ALICE, 'old');
     const newest = events.record('default', 'session.status', new Date(), { state: 'ready' });
-    await expect(waits.wait({ chatId: null, after: null, timeoutMs: 0, limit: 20 })).resolves.toEqual({
+    await expect(waits.wait({ chatId: null, session: 'default', after: null, timeoutMs: 0, limit: 20 })).resolves.toEqual({
       ok: true,
       count: 0,
       events: [],
@@ -62,17 +62,17 @@ describe('MessageWaits', () => {
   });
 
   it('with an empty log, "from now" is still a cursor: passed back, it finds what came in between', async () => {
-    const now = await waits.wait({ chatId: null, after: null, timeoutMs: 0, limit: 20 });
+    const now = await waits.wait({ chatId: null, session: 'default', after: null, timeoutMs: 0, limit: 20 });
     expect(now).toMatchObject({ count: 0, next_after: expect.stringMatching(/^evt_/) });
     const between = receive(ALICE, 'between');
-    await expect(waits.wait({ chatId: null, after: now.next_after, timeoutMs: 0, limit: 20 })).resolves.toMatchObject({
+    await expect(waits.wait({ chatId: null, session: 'default', after: now.next_after, timeoutMs: 0, limit: 20 })).resolves.toMatchObject({
       events: [between],
     });
   });
 
   it('waits, then answers as soon as a message is stored, and stops listening', async () => {
     const start = receive(ALICE, 'old');
-    const waiting = waits.wait({ chatId: null, after: start.id, timeoutMs: 30_000, limit: 20 });
+    const waiting = waits.wait({ chatId: null, session: 'default', after: start.id, timeoutMs: 30_000, limit: 20 });
     await Promise.resolve();
     expect(waits.size).toBe(1);
     const reply = receive(BOB, 'reply');
@@ -83,7 +83,7 @@ describe('MessageWaits', () => {
 
   it('times out empty with the same cursor', async () => {
     const start = receive(ALICE, 'old');
-    const waiting = waits.wait({ chatId: null, after: start.id, timeoutMs: 5000, limit: 20 });
+    const waiting = waits.wait({ chatId: null, session: 'default', after: start.id, timeoutMs: 5000, limit: 20 });
     clock.advance(4999);
     expect(waits.size).toBe(1);
     clock.advance(1);
@@ -93,7 +93,7 @@ describe('MessageWaits', () => {
 
   it("filtered by chat: another chat's message does not end the wait, and next_after moves past it", async () => {
     const start = receive(ALICE, 'old');
-    const waiting = waits.wait({ chatId: ALICE, after: start.id, timeoutMs: 5000, limit: 20 });
+    const waiting = waits.wait({ chatId: ALICE, session: 'default', after: start.id, timeoutMs: 5000, limit: 20 });
     const other = receive(BOB, 'other');
     await Promise.resolve();
     expect(waits.size).toBe(1);
@@ -105,7 +105,7 @@ describe('MessageWaits', () => {
   it('stops when the caller gives up, with nothing left listening', async () => {
     const start = receive(ALICE, 'old');
     const controller = new AbortController();
-    const waiting = waits.wait({ chatId: null, after: start.id, timeoutMs: 60_000, limit: 20 }, controller.signal);
+    const waiting = waits.wait({ chatId: null, session: 'default', after: start.id, timeoutMs: 60_000, limit: 20 }, controller.signal);
     controller.abort();
     await expect(waiting).resolves.toEqual({ ok: true, count: 0, events: [], next_after: start.id });
     expect(waits.size).toBe(0);
@@ -116,7 +116,7 @@ describe('MessageWaits', () => {
     const start = receive(ALICE, 'old');
     for (let n = 0; n < 150; n++) receive(BOB, `bob${n}`);
     const mine = [receive(ALICE, 'a'), receive(ALICE, 'b'), receive(ALICE, 'c')];
-    await expect(waits.wait({ chatId: ALICE, after: start.id, timeoutMs: 0, limit: 2 })).resolves.toEqual({
+    await expect(waits.wait({ chatId: ALICE, session: 'default', after: start.id, timeoutMs: 0, limit: 2 })).resolves.toEqual({
       ok: true,
       count: 2,
       events: mine.slice(0, 2),

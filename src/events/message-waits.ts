@@ -18,6 +18,8 @@ export type MessagePage = EventList & { next_after: string };
 export interface MessageWait {
   /** Only this chat's messages; null: every chat. */
   chatId: string | null;
+  /** The session (account) whose messages are waited for. */
+  session: string;
   /** Only messages after this event id; null: from the newest event at the call ("from now"); never null in the answer. */
   after: string | null;
   timeoutMs: number;
@@ -44,8 +46,9 @@ export class MessageWaits {
     return this.open;
   }
 
-  async wait({ chatId, after, timeoutMs, limit }: MessageWait, signal?: AbortSignal): Promise<MessagePage> {
-    const wanted = (event: EventEnvelope) => event.type === 'message.received' && (chatId === null || event.data.chat_id === chatId);
+  async wait({ chatId, session, after, timeoutMs, limit }: MessageWait, signal?: AbortSignal): Promise<MessagePage> {
+    const wanted = (event: EventEnvelope) =>
+      event.type === 'message.received' && event.session === session && (chatId === null || event.data.chat_id === chatId);
     // Read and subscribed in one synchronous stretch: an event stored in between cannot be missed.
     const first = this.read(after ?? this.events.latestId() ?? FIRST_CURSOR, wanted, limit);
     if (first.count > 0 || timeoutMs === 0 || signal?.aborted) return first;

@@ -28,11 +28,12 @@ export class SqliteEventsRepository extends EventsRepository {
     this.insert.run(event.id, event.type, event.session, event.timestamp, JSON.stringify(event.data));
   }
 
-  list({ after, types, limit }: EventPage): EventEnvelope[] {
+  list({ after, types, limit, session }: EventPage): EventEnvelope[] {
     const typeFilter = types.length > 0 ? `AND type IN (${types.map(() => '?').join(', ')})` : '';
+    const sessionFilter = session === undefined ? '' : 'AND session = ?';
     const rows = this.connection.db
-      .prepare(`SELECT id, type, session, timestamp, data FROM events WHERE id > ? ${typeFilter} ORDER BY id LIMIT ?`)
-      .all(after ?? '', ...types, limit) as Row[];
+      .prepare(`SELECT id, type, session, timestamp, data FROM events WHERE id > ? ${typeFilter} ${sessionFilter} ORDER BY id LIMIT ?`)
+      .all(after ?? '', ...types, ...(session === undefined ? [] : [session]), limit) as Row[];
     return rows.map(toEnvelope);
   }
 

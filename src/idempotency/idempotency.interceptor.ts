@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '../openapi/doc-decorators.js';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { DEFAULT_SESSION } from '../whatsapp/whatsapp.service.js';
+import { requestSession } from '../common/session-name.js';
 import { answerBody, IDEMPOTENCY_HEADER, IdempotencyService, REPLAYED_HEADER } from './idempotency.service.js';
 
 const IDEMPOTENT_ROUTE = 'idempotency:route';
@@ -42,7 +42,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === undefined) return next.handle();
     const status =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
-    const session = typeof request.params?.session === 'string' ? request.params.session : DEFAULT_SESSION;
+    const session = requestSession(request);
     const run = async () => {
       const outcome = await this.idempotency.execute({ route, session, key, body: request.body }, async () => ({
         status,

@@ -116,10 +116,10 @@ export class IdempotencyService {
    * For an MCP tool taking `idempotency_key`: runs `work` once per key and input, answering the
    * first answer again on a repeat (a stored refusal is thrown again); without a key it just runs.
    */
-  async once<T>(route: string, key: unknown, input: unknown, work: () => Promise<T>): Promise<T> {
+  async once<T>(route: string, key: unknown, input: unknown, work: () => Promise<T>, session = DEFAULT_SESSION): Promise<T> {
     const parsed = this.parseKey(key);
     if (parsed === undefined) return work();
-    const outcome = await this.execute({ route, session: DEFAULT_SESSION, key: parsed, body: input }, async () => ({
+    const outcome = await this.execute({ route, session, key: parsed, body: input }, async () => ({
       status: 200,
       body: await work(),
     }));

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../common/app-error.js';
+import { DEFAULT_SESSION } from '../common/session-name.js';
 import { AppConfig } from '../config/app-config.js';
 
 interface Limit {
@@ -36,20 +37,23 @@ export class RateLimits {
     this.pairingCodes = limit(config.pairingLimit, config.pairingWindowMs, 'pairing-code requests');
   }
 
-  /** One send to `recipient` (digits): counted per recipient first, then overall. */
-  async send(recipient: string): Promise<void> {
-    await take(this.perRecipient, recipient);
-    await take(this.overall, 'all');
+  /**
+   * One send to `recipient` (digits) from the account `session`: counted per recipient first, then
+   * overall. Each account has limits of its own: WhatsApp judges each number by what it sends.
+   */
+  async send(recipient: string, session = DEFAULT_SESSION): Promise<void> {
+    await take(this.perRecipient, `${session}:${recipient}`);
+    await take(this.overall, session);
   }
 
   /** The same counting for a queued send (the outbox): waits for a slot instead of refusing. */
-  async sendWhenAllowed(recipient: string): Promise<void> {
-    await waitFor(this.perRecipient, recipient);
-    await waitFor(this.overall, 'all');
+  async sendWhenAllowed(recipient: string, session = DEFAULT_SESSION): Promise<void> {
+    await waitFor(this.perRecipient, `${session}:${recipient}`);
+    await waitFor(this.overall, session);
   }
 
-  async pairing(): Promise<void> {
-    await take(this.pairingCodes, 'all');
+  async pairing(session = DEFAULT_SESSION): Promise<void> {
+    await take(this.pairingCodes, session);
   }
 
   /** Refuses an address that has used up its wrong keys (a right key costs nothing). */

@@ -15,6 +15,12 @@ function jsonType(designType: unknown, key: string): string {
   return type;
 }
 
+/** Every tool that acts on an account takes it as `session` (issue 15); absent, the tool acts on `default`. */
+const SESSION_PROPERTY = {
+  type: 'string',
+  description: 'The session (WhatsApp account) to act on, as whatsapp_list_sessions names it. Default: `default`.',
+};
+
 const KEPT = ['minimum', 'maximum', 'default', 'description'] as const;
 
 /**
@@ -22,7 +28,7 @@ const KEPT = ['minimum', 'maximum', 'default', 'description'] as const;
  * level of detail (types, required, integer bounds and defaults): the finer rules (digits in a number,
  * a blank message) are the server's, checked by the same DTO, so the agent gets their exact texts.
  */
-export function mcpInputSchema(dto?: new () => object): Tool['inputSchema'] {
+export function mcpInputSchema(dto?: new () => object, perSession = true): Tool['inputSchema'] {
   const properties: Record<string, object> = {};
   const required: string[] = [];
   for (const [key, doc] of dto ? propertyDocs(dto) : []) {
@@ -34,5 +40,6 @@ export function mcpInputSchema(dto?: new () => object): Tool['inputSchema'] {
     properties[key] = { type, ...Object.fromEntries(KEPT.filter((k) => doc[k] !== undefined).map((k) => [k, doc[k]])) };
     if (doc.required !== false) required.push(key);
   }
+  if (perSession) properties.session = SESSION_PROPERTY;
   return { type: 'object', properties, ...(required.length > 0 && { required }), additionalProperties: false };
 }

@@ -38,7 +38,7 @@ export class McpServerFactory {
     );
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.list() }));
     server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-      this.tools.call(request.params.name, request.params.arguments, { signal: extra.signal }),
+      this.tools.call(request.params.name, request.params.arguments, extra.signal),
     );
     // Resources are reached through their templates: there is no fixed list to give.
     server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [] }));

@@ -4,6 +4,7 @@ import { loadAppConfig } from '../config/app-config.js';
 import { McpResources } from './mcp-resources.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { McpSessionRegistry } from './mcp-session.registry.js';
+import type { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import { McpTools } from './mcp-tools.js';
 
 Logger.overrideLogger(false);
@@ -12,7 +13,7 @@ function setup(env: Record<string, string> = {}) {
   const config = loadAppConfig({ WHATSAPP_TERMINAL_QR: 'false', ...env });
   // No tool is called here: the registry only needs servers to exist, so there are none to discover.
   const discovery = { getProviders: () => [] } as unknown as DiscoveryService;
-  const factory = new McpServerFactory(new McpTools(discovery, new MetadataScanner()), new McpResources(discovery));
+  const factory = new McpServerFactory(new McpTools(discovery, new MetadataScanner(), {} as WhatsAppService), new McpResources(discovery));
   const registry = new McpSessionRegistry(config, factory);
   let now = 0;
   registry.now = () => now;

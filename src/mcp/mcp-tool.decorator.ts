@@ -14,12 +14,16 @@ export interface McpToolSpec {
   output: z.ZodType;
   /** Its place in tools/list, which follows the linking flow rather than the modules. */
   order: number;
+  /** A tool about the server rather than one account: it takes no `session` argument. */
+  serverWide?: boolean;
 }
 
 /** What a tool method gets beside its input. */
 export interface McpToolContext {
   /** Aborted when the client cancels the call or its connection closes: a tool that waits stops then. */
   signal: AbortSignal;
+  /** The session (account) the call acts on: its `session` argument, else `default`; it exists. */
+  session: string;
 }
 
 /**

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { mcpSchema } from '../common/shapes.js';
+import { AppError } from '../common/app-error.js';
+import { DEFAULT_SESSION, SESSION_NAME_PATTERN } from '../common/session-name.js';
 import { validateInput } from '../common/validation.js';
+import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import { mcpInputSchema } from './mcp-input.js';
 import { McpInstructions, McpTool, type McpToolContext, type McpToolSpec } from './mcp-tool.decorator.js';
 import { toolError, toolSuccess } from './mcp-tool-result.js';
@@ -11,7 +14,7 @@ interface ToolEntry {
   tool: Tool;
   order: number;
   /** Validates the arguments with the REST DTO, then calls the feature's method (which calls the REST service). */
-  run(args: unknown, context: McpToolContext): Promise<object>;
+  run(args: Record<string, unknown>, context: McpToolContext): Promise<object>;
 }
 
 interface Catalog {
@@ -30,6 +33,7 @@ export class McpTools {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly whatsapp: WhatsAppService,
   ) {}
 
   list(): Tool[] {
@@ -42,14 +46,25 @@ export class McpTools {
   }
 
   /** An unknown tool is a protocol error (-32602); a failing tool is an `isError` result. */
-  async call(name: string, args: unknown, context: McpToolContext): Promise<CallToolResult> {
+  async call(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {
     const entry = this.catalog.tools.get(name);
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Call tools/list for the available tools.`);
     try {
-      return toolSuccess(await entry.run(args, context));
+      const { session, ...rest } = args ?? {};
+      return toolSuccess(await entry.run(rest, { signal, session: this.sessionOf(session) }));
     } catch (error) {
       return toolError(error);
     }
+  }
+
+  /** The `session` argument: a session that exists (unknown → `session_not_found`, as REST's paths). */
+  private sessionOf(value: unknown): string {
+    if (value === undefined || value === null) return DEFAULT_SESSION;
+    if (typeof value !== 'string' || !SESSION_NAME_PATTERN.test(value)) {
+      throw new AppError('invalid_input', 'session must be a session name (1 to 32 characters: a-z, 0-9, "_" and "-").');
+    }
+    this.whatsapp.session(value);
+    return value;
   }
 
   /** Providers are all instantiated before the first client connects, so the catalog is read once, then. */
@@ -87,9 +102,9 @@ const outputSchema = (shape: McpToolSpec['output']): Tool['outputSchema'] => ({ 
 type ToolMethod = (dto: object | undefined, context: McpToolContext) => unknown;
 
 function toolEntry(spec: McpToolSpec, invoke: ToolMethod): ToolEntry {
-  const { name, title, description, annotations, input, output, order } = spec;
+  const { name, title, description, annotations, input, output, order, serverWide } = spec;
   return {
-    tool: { name, title, description, inputSchema: mcpInputSchema(input), outputSchema: outputSchema(output), annotations },
+    tool: { name, title, description, inputSchema: mcpInputSchema(input, !serverWide), outputSchema: outputSchema(output), annotations },
     order,
     run: async (args, context) => (await invoke(input ? await validateInput(input, args) : undefined, context)) as object,
   };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module.js';
 import { McpController } from './mcp.controller.js';
 import { McpHttpService } from './mcp-http.service.js';
 import { McpServerFactory } from './mcp-server.factory.js';
@@ -9,7 +10,7 @@ import { McpSessionRegistry } from './mcp-session.registry.js';
 import { McpTools } from './mcp-tools.js';
 
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, WhatsAppModule],
   controllers: [McpController],
   providers: [McpTools, McpResources, McpServerFactory, McpSessionRegistry, McpHttpService],
   exports: [McpServerFactory],

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
+import { SessionName } from '../common/session-name.js';
 import { shapeRef } from '../common/shapes.js';
 import { ChatsAnswerShape, MessagesAnswerShape, SendAnswerShape } from './messaging.answers.js';
 import { ListChatsDto } from './dto/list-chats.dto.js';
@@ -23,24 +24,24 @@ export class MessagingController {
   @ApiOperation({ summary: 'Send a text message', description: 'Subject to the sending limits (429 with Retry-After).' })
   @ApiOkResponse({ schema: shapeRef(SendAnswerShape) })
   @ApiErrors(...BODY_ERRORS, ...READY_ERRORS, 'not_on_whatsapp', 'rate_limited')
-  send(@Body() dto: SendMessageDto) {
-    return this.messaging.send(dto.phone_number, dto.message);
+  send(@Body() dto: SendMessageDto, @SessionName() session: string) {
+    return this.messaging.send(dto.phone_number, dto.message, session);
   }
 
   @Get('chats')
   @ApiOperation({ summary: 'List chats, newest activity first' })
   @ApiOkResponse({ schema: shapeRef(ChatsAnswerShape) })
   @ApiErrors('invalid_input', ...READY_ERRORS)
-  listChats(@Query() dto: ListChatsDto) {
-    return this.messaging.listChats(dto.limit);
+  listChats(@Query() dto: ListChatsDto, @SessionName() session: string) {
+    return this.messaging.listChats(dto.limit, session);
   }
 
   @Get('messages')
   @ApiOperation({ summary: 'Read the last messages of a chat, oldest first' })
   @ApiOkResponse({ schema: shapeRef(MessagesAnswerShape) })
   @ApiErrors('invalid_input', ...READY_ERRORS, 'chat_not_found')
-  readMessagesByQuery(@Query() dto: ReadMessagesDto) {
-    return this.messaging.readMessages(dto.phone_number, dto.limit);
+  readMessagesByQuery(@Query() dto: ReadMessagesDto, @SessionName() session: string) {
+    return this.messaging.readMessages(dto.phone_number, dto.limit, session);
   }
 
   @Post('messages')
@@ -48,7 +49,7 @@ export class MessagingController {
   @ApiOperation({ summary: 'Read the last messages of a chat, oldest first (same as the GET, input as JSON)' })
   @ApiOkResponse({ schema: shapeRef(MessagesAnswerShape) })
   @ApiErrors(...BODY_ERRORS, ...READY_ERRORS, 'chat_not_found')
-  readMessages(@Body() dto: ReadMessagesDto) {
-    return this.messaging.readMessages(dto.phone_number, dto.limit);
+  readMessages(@Body() dto: ReadMessagesDto, @SessionName() session: string) {
+    return this.messaging.readMessages(dto.phone_number, dto.limit, session);
   }
 }

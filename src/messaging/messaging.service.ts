@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError, PossiblySentError, whatsappFailure } from '../common/app-error.js';
 import { SentMessageRegistry } from '../events/sent-message.registry.js';
 import { RateLimits } from '../limits/rate-limits.js';
-import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import { DEFAULT_SESSION, WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import type { ChatsAnswer, MessagesAnswer, SendAnswer } from './messaging.answers.js';
 
 /** What messaging publishes on the bus: the outcome of each send (metrics counts them). */
@@ -24,12 +24,13 @@ export class MessagingService {
   ) {}
 
   /** Publishes its outcome: sent, or failed with the error code (after input validation). */
-  async send(phoneDigits: string, message: string): Promise<SendAnswer> {
+  async send(phoneDigits: string, message: string, session = DEFAULT_SESSION): Promise<SendAnswer> {
     return (await this.published(() =>
       this.sendNow(
+        session,
         phoneDigits,
         message,
-        () => this.limits.send(phoneDigits),
+        () => this.limits.send(phoneDigits, session),
         () => true,
       ),
     ))!;
@@ -40,8 +41,10 @@ export class MessagingService {
    * `sending` once the number is looked up, the last moment at which a failure surely sent nothing;
    * when it answers false (the item was cancelled meanwhile) nothing is sent and the answer is null.
    */
-  sendQueued(phoneDigits: string, message: string, sending: () => boolean): Promise<SendAnswer | null> {
-    return this.published(() => this.sendNow(phoneDigits, message, () => this.limits.sendWhenAllowed(phoneDigits), sending));
+  sendQueued(session: string, phoneDigits: string, message: string, sending: () => boolean): Promise<SendAnswer | null> {
+    return this.published(() =>
+      this.sendNow(session, phoneDigits, message, () => this.limits.sendWhenAllowed(phoneDigits, session), sending),
+    );
   }
 
   private async published(send: () => Promise<SendAnswer | null>): Promise<SendAnswer | null> {
@@ -56,12 +59,13 @@ export class MessagingService {
   }
 
   private async sendNow(
+    name: string,
     phoneDigits: string,
     message: string,
     takeSlot: () => Promise<void>,
     sending: () => boolean,
   ): Promise<SendAnswer | null> {
-    const session = this.whatsapp.session();
+    const session = this.whatsapp.session(name);
     await session.ensureReady();
     await takeSlot();
     // A lookup has sent nothing, so it may be repeated after a crash; a send never is.
@@ -93,26 +97,26 @@ export class MessagingService {
     };
   }
 
-  async listChats(limit: number): Promise<ChatsAnswer> {
+  async listChats(limit: number, session = DEFAULT_SESSION): Promise<ChatsAnswer> {
     const chats = await this.whatsapp
-      .session()
+      .session(session)
       .use((client) => client.getChats(limit), true)
       .catch(whatsappFailure('list the chats'));
     return { ok: true, count: chats.length, chats };
   }
 
-  readMessages(phoneDigits: string, limit: number): Promise<MessagesAnswer> {
-    return this.chatMessages(`${phoneDigits}@c.us`, limit, `There is no chat with ${phoneDigits}.`);
+  readMessages(phoneDigits: string, limit: number, session = DEFAULT_SESSION): Promise<MessagesAnswer> {
+    return this.chatMessages(session, `${phoneDigits}@c.us`, limit, `There is no chat with ${phoneDigits}.`);
   }
 
   /** Any chat (a group too), by its id. */
-  readChat(chatId: string, limit: number): Promise<MessagesAnswer> {
-    return this.chatMessages(chatId, limit, `There is no chat ${chatId}.`);
+  readChat(chatId: string, limit: number, session = DEFAULT_SESSION): Promise<MessagesAnswer> {
+    return this.chatMessages(session, chatId, limit, `There is no chat ${chatId}.`);
   }
 
-  private async chatMessages(chatId: string, limit: number, notFound: string): Promise<MessagesAnswer> {
+  private async chatMessages(session: string, chatId: string, limit: number, notFound: string): Promise<MessagesAnswer> {
     const found = await this.whatsapp
-      .session()
+      .session(session)
       .use((client) => client.getChatMessages(chatId, limit), true)
       .catch(whatsappFailure('read the messages'));
     if (!found) throw new AppError('chat_not_found', notFound);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { STATUS_TOOL } from '../auth/auth.tools.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
-import { McpTool } from '../mcp/mcp-tool.decorator.js';
+import { McpTool, type McpToolContext } from '../mcp/mcp-tool.decorator.js';
 import { ListChatsDto } from './dto/list-chats.dto.js';
 import { ReadMessagesDto } from './dto/read-messages.dto.js';
 import { SendMessageToolDto } from './dto/send-message-tool.dto.js';
@@ -39,9 +39,13 @@ export class MessagingTools {
     annotations: { title: 'Send message', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     order: 4,
   })
-  send({ phone_number, message, idempotency_key }: SendMessageToolDto) {
-    return this.idempotency.once(SEND_KEY_SCOPE, idempotency_key, { phone_number, message }, () =>
-      this.messaging.send(phone_number, message),
+  send({ phone_number, message, idempotency_key }: SendMessageToolDto, { session }: McpToolContext) {
+    return this.idempotency.once(
+      SEND_KEY_SCOPE,
+      idempotency_key,
+      { phone_number, message },
+      () => this.messaging.send(phone_number, message, session),
+      session,
     );
   }
 
@@ -57,8 +61,8 @@ export class MessagingTools {
     annotations: { title: 'List chats', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     order: 5,
   })
-  listChats(dto: ListChatsDto) {
-    return this.messaging.listChats(dto.limit);
+  listChats(dto: ListChatsDto, { session }: McpToolContext) {
+    return this.messaging.listChats(dto.limit, session);
   }
 
   @McpTool({
@@ -73,7 +77,7 @@ export class MessagingTools {
     annotations: { title: 'Read messages', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     order: 6,
   })
-  readMessages(dto: ReadMessagesDto) {
-    return this.messaging.readMessages(dto.phone_number, dto.limit);
+  readMessages(dto: ReadMessagesDto, { session }: McpToolContext) {
+    return this.messaging.readMessages(dto.phone_number, dto.limit, session);
   }
 }

@@ -30,6 +30,15 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
     summary: 'The store holds no message with that id',
     message: 'No stored message has the id true_15551234567@c.us_3EB0C767D26A1B2C3D4E.',
   },
+  session_not_found: {
+    summary: 'There is no session with that name',
+    message: 'There is no session "sales": create it with POST /api/sessions.',
+  },
+  session_exists: { summary: 'A session with that name exists already', message: 'The session "sales" exists already.' },
+  too_many_sessions: {
+    summary: 'WHATSAPP_MAX_SESSIONS sessions exist already',
+    message: 'This server holds at most 10 sessions (WHATSAPP_MAX_SESSIONS); delete one first.',
+  },
   store_disabled: {
     summary: 'The message store is off (WHATSAPP_STORE=off)',
     message:

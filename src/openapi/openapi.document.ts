@@ -1,3 +1,4 @@
+import { SESSION_NAME_PATTERN, splitSessionPath } from '../common/session-name.js';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -56,6 +57,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, toolNames: str
   const document = Swagger.SwaggerModule.createDocument(app, config);
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...openApiComponents() } };
   liveness(document);
+  perSession(document);
   const mcp = document.paths['/mcp']?.post;
   if (mcp) mcp.description = `${mcp.description} Tools: ${toolNames.join(', ')}.`;
   return document;
@@ -70,6 +72,45 @@ function liveness(document: Swagger.OpenAPIObject): void {
   if (!health?.responses) return;
   health.security = [{}, { api_key: [] }, { bearer: [] }];
   delete health.responses['401'];
+}
+
+/**
+ * Each per-account route is served a second time as `/api/sessions/{session}/...` (one handler; the
+ * routing middleware records the session): the document lists that form beside the `default` one.
+ */
+function perSession(document: Swagger.OpenAPIObject): void {
+  const parameter = {
+    name: 'session',
+    in: 'path' as const,
+    required: true,
+    description: 'The session (account); `/api/...` without it acts on `default`.',
+    schema: { type: 'string', pattern: SESSION_NAME_PATTERN.source },
+  };
+  for (const [path, item] of Object.entries(document.paths)) {
+    const split = splitSessionPath(`/api/sessions/{session}${path.slice('/api'.length)}`);
+    if (!path.startsWith('/api/') || !split || split.path !== path) continue;
+    const copy: Swagger.PathItemObject = {};
+    for (const [method, operation] of Object.entries(item) as [keyof Swagger.PathItemObject, Swagger.OperationObject][]) {
+      const errors = { ...operation.responses, '404': { $ref: '#/components/responses/SessionNotFound' } };
+      copy[method] = {
+        ...operation,
+        operationId: `${operation.operationId}_session`,
+        parameters: [parameter, ...(operation.parameters ?? [])],
+        responses: errors,
+      } as never;
+    }
+    document.paths[`/api/sessions/{session}${path.slice('/api'.length)}`] = copy;
+  }
+  document.components = {
+    ...document.components,
+    responses: {
+      ...document.components?.responses,
+      SessionNotFound: {
+        description: 'There is no session with that name (`session_not_found`), or the route found nothing',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+      },
+    },
+  };
 }
 
 interface SwaggerUi {

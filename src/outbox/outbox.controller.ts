@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { SessionName } from '../common/session-name.js';
 import { shapeRef } from '../common/shapes.js';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
@@ -22,31 +23,31 @@ export class OutboxController {
   })
   @ApiAcceptedResponse({ schema: shapeRef(OutboxItemAnswerShape) })
   @ApiErrors(...BODY_ERRORS, 'idempotency_mismatch', 'idempotency_in_progress')
-  enqueue(@Body() dto: EnqueueDto) {
-    return this.outbox.enqueue(dto.phone_number, dto.message);
+  enqueue(@Body() dto: EnqueueDto, @SessionName() session: string) {
+    return this.outbox.enqueue(dto.phone_number, dto.message, session);
   }
 
   @Get()
   @ApiOperation({ summary: 'List outbox items, newest first' })
   @ApiOkResponse({ schema: shapeRef(OutboxListAnswerShape) })
   @ApiErrors('invalid_input')
-  list(@Query() dto: ListOutboxDto) {
-    return this.outbox.list(dto.state, dto.limit);
+  list(@Query() dto: ListOutboxDto, @SessionName() session: string) {
+    return this.outbox.list(dto.state, dto.limit, session);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Read an outbox item' })
   @ApiOkResponse({ schema: shapeRef(OutboxItemAnswerShape) })
   @ApiErrors('not_found')
-  get(@Param('id') id: string) {
-    return this.outbox.get(id);
+  get(@Param('id') id: string, @SessionName() session: string) {
+    return this.outbox.get(id, session);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Cancel a queued item', description: 'It ends `failed` with the error `cancelled`; any other state is 409.' })
   @ApiOkResponse({ schema: shapeRef(OutboxItemAnswerShape) })
   @ApiErrors('not_found', 'outbox_not_cancellable')
-  cancel(@Param('id') id: string) {
-    return this.outbox.cancel(id);
+  cancel(@Param('id') id: string, @SessionName() session: string) {
+    return this.outbox.cancel(id, session);
   }
 }

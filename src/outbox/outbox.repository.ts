@@ -17,4 +17,8 @@ export abstract class OutboxRepository {
   /** Every `sending` item becomes `unknown` (at boot: the process died while they were sent); returns them. */
   abstract markInterrupted(session: string, now: number): OutboxRecord[];
   abstract countByState(session: string): Record<OutboxState, number>;
+  /** The sessions that have items. */
+  abstract sessions(): string[];
+  /** The session was deleted: its items go. */
+  abstract deleteSession(session: string): void;
 }

@@ -21,7 +21,6 @@ export interface OutboxListAnswer {
 /** Accepting, reading and cancelling queued sends; shared by REST and MCP. */
 @Injectable()
 export class OutboxService {
-  private readonly session = DEFAULT_SESSION;
   /** Monotonic: ids sort in order of acceptance even within one millisecond. */
   private readonly ulid = monotonicFactory();
 
@@ -32,11 +31,11 @@ export class OutboxService {
   ) {}
 
   /** Written to the database before it answers; goes out when the session is ready. */
-  enqueue(phoneDigits: string, message: string): OutboxItemAnswer {
+  enqueue(phoneDigits: string, message: string, session = DEFAULT_SESSION): OutboxItemAnswer {
     const now = this.clock.now();
     const record: OutboxRecord = {
       id: this.ulid(now),
-      session: this.session,
+      session,
       to: phoneDigits,
       message,
       state: 'queued',
@@ -48,41 +47,41 @@ export class OutboxService {
       updatedAt: now,
     };
     this.repository.insert(record);
-    this.worker.pump();
+    this.worker.pump(session);
     return { ok: true, item: toItem(record) };
   }
 
-  get(id: string): OutboxItemAnswer {
-    return { ok: true, item: toItem(this.find(id)) };
+  get(id: string, session = DEFAULT_SESSION): OutboxItemAnswer {
+    return { ok: true, item: toItem(this.find(session, id)) };
   }
 
-  list(state: OutboxState | undefined, limit: number): OutboxListAnswer {
-    const items = this.repository.list(this.session, state, limit).map(toItem);
+  list(state: OutboxState | undefined, limit: number, session = DEFAULT_SESSION): OutboxListAnswer {
+    const items = this.repository.list(session, state, limit).map(toItem);
     return { ok: true, count: items.length, items };
   }
 
   /** Only a `queued` item: it ends `failed` with the error `cancelled`, kept for the record. */
-  cancel(id: string): OutboxItemAnswer {
-    const found = this.find(id);
-    const cancelled = this.repository.update(this.session, id, 'queued', {
+  cancel(id: string, session = DEFAULT_SESSION): OutboxItemAnswer {
+    const found = this.find(session, id);
+    const cancelled = this.repository.update(session, id, 'queued', {
       state: 'failed',
       error: { code: 'cancelled', message: 'Cancelled before it was sent.' },
       updatedAt: this.clock.now(),
     });
     if (!cancelled) {
-      const state = this.repository.get(this.session, id)?.state ?? found.state;
+      const state = this.repository.get(session, id)?.state ?? found.state;
       throw new AppError('outbox_not_cancellable', `Outbox item ${id} is ${state}; only a queued item can be cancelled.`, { state });
     }
     return { ok: true, item: toItem(cancelled) };
   }
 
   /** Items by state (metrics: the outbox's depth). */
-  depth(): Record<OutboxState, number> {
-    return this.repository.countByState(this.session);
+  depth(session = DEFAULT_SESSION): Record<OutboxState, number> {
+    return this.repository.countByState(session);
   }
 
-  private find(id: string): OutboxRecord {
-    const record = this.repository.get(this.session, id);
+  private find(session: string, id: string): OutboxRecord {
+    const record = this.repository.get(session, id);
     if (!record) throw new AppError('not_found', `There is no outbox item ${id}.`);
     return record;
   }

@@ -111,6 +111,17 @@ export class SqliteOutboxRepository extends OutboxRepository {
       .map(toRecord);
   }
 
+  sessions(): string[] {
+    return this.db
+      .prepare<[], { session: string }>('SELECT DISTINCT session FROM outbox_items')
+      .all()
+      .map((row) => row.session);
+  }
+
+  deleteSession(session: string): void {
+    this.db.prepare('DELETE FROM outbox_items WHERE session = ?').run(session);
+  }
+
   countByState(session: string): Record<OutboxState, number> {
     const counts = Object.fromEntries(OUTBOX_STATES.map((state) => [state, 0])) as Record<OutboxState, number>;
     const rows = this.db

@@ -25,14 +25,14 @@ function setup(steps: Step[]) {
   const bus = new EventEmitter2();
   const calls: string[] = [];
   const messaging = {
-    sendQueued: (to: string, message: string, sending: () => boolean) => {
+    sendQueued: (_session: string, to: string, message: string, sending: () => boolean) => {
       calls.push(message);
       const step = steps.shift();
       if (!step) throw new Error(`unexpected send of ${message}`);
       return step(to, sending);
     },
   } as unknown as MessagingService;
-  const whatsapp = { session: () => ({ currentState: 'ready' }) } as unknown as WhatsAppService;
+  const whatsapp = { find: () => ({ currentState: 'ready' }) } as unknown as WhatsAppService;
   const worker = new OutboxWorker(repository, messaging, whatsapp, bus, clock, new OutboxSettings(1000, 4000, 3));
   const outbox = new OutboxService(repository, worker, clock);
   return { outbox, worker, clock, bus, calls, db };

@@ -5,7 +5,7 @@ import { describeError } from '../common/describe-error.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { Clock, type TimerHandle } from '../whatsapp/clock.js';
 import { type WhatsAppEventPayloads, WhatsAppTopic } from '../whatsapp/whatsapp-events.js';
-import { DEFAULT_SESSION, WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import { type OutboxEventPayloads, type OutboxRecord, OutboxTopic, toItem } from './outbox-item.js';
 import { OutboxRepository } from './outbox.repository.js';
 
@@ -24,18 +24,20 @@ const PERMANENT = new Set<ErrorCode>(['not_on_whatsapp', 'invalid_input']);
 /** Refusals that only say the account is not ready yet: the item waits, they are not failures of it. */
 const WAITING = new Set<ErrorCode>(['not_ready', 'start_failed', 'browser_unavailable']);
 
+/** A lane: one recipient of one session. */
+const laneOf = (session: string, to: string): string => `${session}\n${to}`;
+
 /**
- * Sends queued items while the session is ready: one lane per recipient (one item in flight, in
+ * Sends queued items while their session is ready: one lane per session and recipient (one item in flight, in
  * order of acceptance), lanes interleaving; pacing is the sending limits' (a lane waits for a slot).
  * It wakes on the session's `ready` and on new items, never by polling WhatsApp.
  */
 @Injectable()
 export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Outbox');
-  private readonly session = DEFAULT_SESSION;
-  /** Recipients whose lane is running. */
+  /** Lanes running. */
   private readonly lanes = new Set<string>();
-  /** Recipients whose head item waits for its retry. */
+  /** Lanes whose head item waits for its retry. */
   private readonly retries = new Map<string, TimerHandle>();
   private stopped = false;
 
@@ -50,11 +52,13 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** Items caught `sending` by the end of the last process may have gone out: never resent by themselves. */
   onApplicationBootstrap(): void {
-    for (const record of this.repository.markInterrupted(this.session, this.clock.now())) {
-      this.logger.warn(`Item ${record.id} to ${record.to} was being sent when the server stopped: now unknown, not resent`);
-      this.publish(OutboxTopic.unknown, { item: toItem(record) });
+    for (const session of this.repository.sessions()) {
+      for (const record of this.repository.markInterrupted(session, this.clock.now())) {
+        this.logger.warn(`Item ${record.id} to ${record.to} was being sent when the server stopped: now unknown, not resent`);
+        this.publish(session, OutboxTopic.unknown, { item: toItem(record) });
+      }
     }
-    this.pump();
+    for (const session of this.repository.sessions()) this.pump(session);
   }
 
   beforeApplicationShutdown(): void {
@@ -65,96 +69,110 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
 
   @OnEvent(WhatsAppTopic.status)
   onStatus(event: WhatsAppEventPayloads['whatsapp.status']): void {
-    if (event.session === this.session && event.status.state === 'ready') this.pump();
+    if (event.status.state === 'ready') this.pump(event.session);
   }
 
-  /** Starts a lane for every recipient with queued items that has none running. */
-  pump(): void {
-    if (!this.ready()) return;
-    for (const to of this.repository.queuedRecipients(this.session)) {
-      if (!this.lanes.has(to) && !this.retries.has(to)) void this.lane(to);
+  /** The session was deleted: its items go (a lane still running stops at its next item, finding none). */
+  @OnEvent(WhatsAppTopic.removed)
+  onRemoved({ session }: WhatsAppEventPayloads['whatsapp.session.removed']): void {
+    this.repository.deleteSession(session);
+  }
+
+  /** Starts a lane for every recipient of `session` with queued items that has none running. */
+  pump(session: string): void {
+    if (!this.ready(session)) return;
+    for (const to of this.repository.queuedRecipients(session)) {
+      const lane = laneOf(session, to);
+      if (!this.lanes.has(lane) && !this.retries.has(lane)) void this.lane(session, to);
     }
   }
 
-  private ready(): boolean {
-    return !this.stopped && this.whatsapp.session(this.session).currentState === 'ready';
+  private ready(session: string): boolean {
+    return !this.stopped && this.whatsapp.find(session)?.currentState === 'ready';
   }
 
-  private async lane(to: string): Promise<void> {
-    this.lanes.add(to);
+  private async lane(session: string, to: string): Promise<void> {
+    const lane = laneOf(session, to);
+    this.lanes.add(lane);
     try {
       for (
-        let item = this.repository.nextQueued(this.session, to);
-        item && this.ready();
-        item = this.repository.nextQueued(this.session, to)
+        let item = this.repository.nextQueued(session, to);
+        item && this.ready(session);
+        item = this.repository.nextQueued(session, to)
       ) {
         const wait = item.notBefore - this.clock.now();
-        if (wait > 0) return this.retryLater(to, wait);
+        if (wait > 0) return this.retryLater(session, to, wait);
         await this.deliver(item);
       }
     } catch (error) {
-      this.logger.error(`The lane to ${to} stopped: ${describeError(error)}`);
+      this.logger.error(`The lane to ${to} (session ${session}) stopped: ${describeError(error)}`);
     } finally {
-      this.lanes.delete(to);
+      this.lanes.delete(lane);
     }
   }
 
-  private retryLater(to: string, ms: number): void {
+  private retryLater(session: string, to: string, ms: number): void {
+    const lane = laneOf(session, to);
     this.retries.set(
-      to,
+      lane,
       this.clock.setTimeout(() => {
-        this.retries.delete(to);
-        this.pump();
+        this.retries.delete(lane);
+        this.pump(session);
       }, ms),
     );
   }
 
   private async deliver(item: OutboxRecord): Promise<void> {
+    const { session } = item;
     let sending = false;
     const markSending = (): boolean => {
-      sending = this.repository.update(this.session, item.id, 'queued', { state: 'sending', updatedAt: this.clock.now() }) !== undefined;
+      sending = this.repository.update(session, item.id, 'queued', { state: 'sending', updatedAt: this.clock.now() }) !== undefined;
       return sending;
     };
     try {
-      const answer = await this.messaging.sendQueued(item.to, item.message, markSending);
+      const answer = await this.messaging.sendQueued(session, item.to, item.message, markSending);
       if (!answer) return;
       const now = this.clock.now();
-      const sent = this.repository.update(this.session, item.id, 'sending', {
+      const sent = this.repository.update(session, item.id, 'sending', {
         state: 'sent',
         messageId: answer.message_id,
         error: null,
         updatedAt: now,
       });
-      if (sent) this.publish(OutboxTopic.sent, { item: toItem(sent), queued_ms: now - item.createdAt });
+      if (sent) this.publish(session, OutboxTopic.sent, { item: toItem(sent), queued_ms: now - item.createdAt });
     } catch (thrown) {
       const error =
         thrown instanceof AppError ? { code: thrown.code, message: thrown.message } : { code: 'internal', message: describeError(thrown) };
       const now = this.clock.now();
       if (sending) {
         // The send itself failed: WhatsApp may have taken it, so it is not tried again.
-        const unknown = this.repository.update(this.session, item.id, 'sending', { state: 'unknown', error, updatedAt: now });
-        if (unknown) this.publish(OutboxTopic.unknown, { item: toItem(unknown) });
+        const unknown = this.repository.update(session, item.id, 'sending', { state: 'unknown', error, updatedAt: now });
+        if (unknown) this.publish(session, OutboxTopic.unknown, { item: toItem(unknown) });
         return;
       }
       if (WAITING.has(error.code as ErrorCode)) {
         // The account is not ready (a disconnect while the item waited for a slot): the item waits
         // for the next ready without using up an attempt, as queued items do.
-        this.repository.update(this.session, item.id, 'queued', { notBefore: now + this.settings.retryBaseMs, error, updatedAt: now });
+        this.repository.update(session, item.id, 'queued', { notBefore: now + this.settings.retryBaseMs, error, updatedAt: now });
         return;
       }
       const attempts = item.attempts + 1;
       if (PERMANENT.has(error.code as ErrorCode) || attempts >= this.settings.maxAttempts) {
-        const failed = this.repository.update(this.session, item.id, 'queued', { state: 'failed', error, attempts, updatedAt: now });
-        if (failed) this.publish(OutboxTopic.failed, { item: toItem(failed) });
+        const failed = this.repository.update(session, item.id, 'queued', { state: 'failed', error, attempts, updatedAt: now });
+        if (failed) this.publish(session, OutboxTopic.failed, { item: toItem(failed) });
         return;
       }
       const delay = Math.min(this.settings.retryMaxMs, this.settings.retryBaseMs * 2 ** (attempts - 1));
       this.logger.warn(`Item ${item.id} to ${item.to}: ${error.message}; retry ${attempts} in ${delay} ms`);
-      this.repository.update(this.session, item.id, 'queued', { attempts, notBefore: now + delay, error, updatedAt: now });
+      this.repository.update(session, item.id, 'queued', { attempts, notBefore: now + delay, error, updatedAt: now });
     }
   }
 
-  private publish<T extends keyof OutboxEventPayloads>(topic: T, payload: Omit<OutboxEventPayloads[T], 'session' | 'at'>): void {
-    this.bus.emit(topic, { session: this.session, at: new Date(this.clock.now()), ...payload });
+  private publish<T extends keyof OutboxEventPayloads>(
+    session: string,
+    topic: T,
+    payload: Omit<OutboxEventPayloads[T], 'session' | 'at'>,
+  ): void {
+    this.bus.emit(topic, { session, at: new Date(this.clock.now()), ...payload });
   }
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { SessionName } from '../common/session-name.js';
 import type { Request, Response } from 'express';
 import { ApiErrors, ApiOpenRouteErrors, BODY_ERRORS } from '../openapi/api-errors.js';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '../openapi/doc-decorators.js';
@@ -34,8 +35,10 @@ export class QrController {
   @ApiOkResponse({ description: 'The QR page', content: HTML })
   @ApiResponse({ status: 401, description: 'A key is set and none was given: a form asking for it (HTML)', content: HTML })
   @ApiOpenRouteErrors()
-  page(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    return isAuthenticated(request) ? this.qr.page() : this.qr.keyForm(response);
+  page(@Req() request: Request, @Res({ passthrough: true }) response: Response, @Query('session') session: unknown) {
+    const authenticated = isAuthenticated(request);
+    const name = this.qr.pageSession(session, authenticated);
+    return authenticated ? this.qr.page(name) : this.qr.keyForm(response, name);
   }
 
   @Post('qr/login')
@@ -60,8 +63,13 @@ export class QrController {
   })
   @ApiResponse({ status: 401, description: 'A wrong key: the form again (HTML)', content: HTML })
   @ApiOpenRouteErrors(...BODY_ERRORS, 'rate_limited')
-  login(@Body('key') key: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    return this.qr.login(key, request, response);
+  login(
+    @Body('key') key: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Query('session') session: unknown,
+  ) {
+    return this.qr.login(key, request, response, this.qr.pageSession(session, false));
   }
 
   @Get('api/qr')
@@ -69,7 +77,7 @@ export class QrController {
   @ApiOperation({ summary: 'The pending QR as JSON', description: 'Accepts the key or the QR cookie.' })
   @ApiOkResponse({ schema: shapeRef(QrAnswerShape) })
   @ApiErrors()
-  json() {
-    return this.qr.qr();
+  json(@SessionName() session: string) {
+    return this.qr.qr(session);
   }
 }

@@ -1,3 +1,4 @@
+import { SessionName } from '../common/session-name.js';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { shapeRef } from '../common/shapes.js';
 import { ApiErrors } from '../openapi/api-errors.js';
@@ -20,8 +21,8 @@ export class StoreController {
   })
   @ApiOkResponse({ schema: shapeRef(SearchAnswerShape) })
   @ApiErrors('invalid_input', 'store_disabled')
-  search(@Query() dto: SearchMessagesDto) {
-    return this.store.search(dto);
+  search(@Query() dto: SearchMessagesDto, @SessionName() session: string) {
+    return this.store.search(dto, session);
   }
 
   @Get('chats/:chat_id/messages')
@@ -31,15 +32,15 @@ export class StoreController {
   })
   @ApiOkResponse({ schema: shapeRef(HistoryAnswerShape) })
   @ApiErrors('invalid_input', 'chat_not_found', 'store_disabled')
-  history(@Param('chat_id') chatId: string, @Query() dto: ChatHistoryDto) {
-    return this.store.history(chatId, dto);
+  history(@Param('chat_id') chatId: string, @Query() dto: ChatHistoryDto, @SessionName() session: string) {
+    return this.store.history(chatId, dto, session);
   }
 
   @Get('messages/:message_id')
   @ApiOperation({ summary: 'One stored message, with its delivery state (ack)' })
   @ApiOkResponse({ schema: shapeRef(StoredMessageAnswerShape) })
   @ApiErrors('invalid_input', 'message_not_found', 'store_disabled')
-  message(@Param('message_id') messageId: string) {
-    return this.store.message(messageId);
+  message(@Param('message_id') messageId: string, @SessionName() session: string) {
+    return this.store.message(messageId, session);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { McpTool } from '../mcp/mcp-tool.decorator.js';
+import { McpTool, type McpToolContext } from '../mcp/mcp-tool.decorator.js';
 import { SearchToolDto } from './dto/search-tool.dto.js';
 import { SearchAnswerShape } from './store.answers.js';
 import { StoreService } from './store.service.js';
@@ -25,7 +25,7 @@ export class StoreTools {
     annotations: { title: 'Search messages', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     order: 6.5,
   })
-  search(dto: SearchToolDto) {
-    return this.store.searchWithContext(dto);
+  search(dto: SearchToolDto, { session }: McpToolContext) {
+    return this.store.searchWithContext(dto, session);
   }
 }

@@ -88,7 +88,8 @@ export class ClientRunner {
       headless: config.headless,
       chromeArgs: chromeFlags(config.chromeArgs),
       webVersion: config.webVersion,
-      webCacheDir: config.webCacheDir,
+      // `{session}` in the folder gives each session a cache of its own (the simulator serves each its own phone so).
+      webCacheDir: config.webCacheDir?.replaceAll('{session}', this.id) ?? null,
     });
     if (reason === 'restart') this.parts.recovery.restarts++;
     this.current = client;

@@ -24,6 +24,11 @@ export const WhatsAppTopic = {
    * Unlike a `stopped` status (also a shutdown), this is when the account's stored data is deleted.
    */
   unlinked: 'whatsapp.session.unlinked',
+  /**
+   * The session was deleted (DELETE /api/sessions/{name}), after its logout: every feature drops
+   * what it keeps for it (queued sends, idempotency keys, cached media).
+   */
+  removed: 'whatsapp.session.removed',
 } as const;
 export type WhatsAppTopicName = (typeof WhatsAppTopic)[keyof typeof WhatsAppTopic];
 
@@ -43,4 +48,5 @@ export interface WhatsAppEventPayloads {
   'whatsapp.message.edited': Base & MessageEdit;
   'whatsapp.message.reaction': Base & MessageReaction;
   'whatsapp.session.unlinked': Base & { reason: 'logout' | 'unlinked' };
+  'whatsapp.session.removed': Base;
 }

@@ -192,6 +192,25 @@ export class WhatsAppSession {
     });
   }
 
+  /**
+   * POST /api/sessions/{name}/stop: closes Chrome and keeps the saved session; unlike a shutdown,
+   * a later start (an explicit one, or a call that needs WhatsApp) may launch it again.
+   */
+  halt(): Promise<void> {
+    return this.runner.serial(async () => {
+      this.recovery.cancelRestart();
+      const client = this.runner.client;
+      if (!client) return;
+      this.runner.detach('stopped', { ...this.machine.snapshot, qr: null, account: null, lastError: null });
+      await this.runner.closeClient(client);
+    });
+  }
+
+  /** Deleting the session: after its logout, the features drop what they keep for it. */
+  announceRemoved(): void {
+    this.publish(WhatsAppTopic.removed, {});
+  }
+
   /** Resolves once the lifecycle work asked for so far (launches, teardowns) is done. */
   settled(): Promise<void> {
     return this.runner.settled();

@@ -29,7 +29,7 @@ describe('WhatsAppService: looking up and creating are separate', () => {
     const whatsapp = service();
     expect(whatsapp.find('sales')).toBeUndefined();
     expect(() => whatsapp.session('sales')).toThrow(
-      expect.objectContaining({ code: 'not_found', message: 'There is no WhatsApp session "sales".' }),
+      expect.objectContaining({ code: 'session_not_found', message: 'There is no session "sales": create it with POST /api/sessions.' }),
     );
     expect(whatsapp.find('sales')).toBeUndefined();
   });
@@ -39,6 +39,6 @@ describe('WhatsAppService: looking up and creating are separate', () => {
     const sales = whatsapp.create('sales');
     expect(whatsapp.find('sales')).toBe(sales);
     expect(whatsapp.session('sales')).toBe(sales);
-    expect(() => whatsapp.create('sales')).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    expect(() => whatsapp.create('sales')).toThrow(expect.objectContaining({ code: 'session_exists' }));
   });
 });

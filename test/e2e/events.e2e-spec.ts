@@ -66,7 +66,11 @@ describe('GET /api/events', () => {
     await boot();
     bus.publish(WhatsAppTopic.created, { message: chatMessage(1) });
     bus.publish(WhatsAppTopic.received, { message: chatMessage(1), session: 'work' });
-    const res = await get('/api/events').expect(200);
+    // /api/events is the default session's; another's are under its own path (once it exists).
+    expect((await get('/api/events').expect(200)).body.events).toEqual([]);
+    expect((await get('/api/sessions/work/events').expect(404)).body.error.code).toBe('session_not_found');
+    t!.whatsapp.create('work');
+    const res = await get('/api/sessions/work/events').expect(200);
     expect(res.body.events.map((e: { type: string; session: string }) => [e.type, e.session])).toEqual([['message.received', 'work']]);
   });
 

@@ -32,6 +32,7 @@ const ROUTES: Record<string, string> = {
 /** Tools with no REST route taking the same input: only their answer is a route's (GET /api/events lists what the wait waits for). */
 const ANSWER_ONLY: Record<string, string> = {
   whatsapp_wait_for_messages: 'GET /api/events',
+  whatsapp_list_sessions: 'GET /api/sessions',
 };
 
 /** Why the schema and the server may disagree, by contract (API.md: "these names and inputs, no other properties"). */

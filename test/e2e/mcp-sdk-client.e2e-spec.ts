@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fakeChat, fakeMessage } from '../fake-whatsapp.js';
-import { ALL_TOOLS, connectClient, type McpTestApp, rawPost, startMcpApp, textJson } from '../mcp-harness.js';
+import { ALL_TOOLS, connectClient, CONTRACT_TOOLS, type McpTestApp, rawPost, startMcpApp, textJson } from '../mcp-harness.js';
 
 const PHONE_RULE = 'phone_number must include country code and contain 8-15 digits';
 
@@ -71,16 +71,22 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
       }
     });
 
-    it('advertises the inputs exactly as the contract', async () => {
+    it('advertises the inputs exactly as the contract, plus the optional `session` of several accounts', async () => {
       const byName = Object.fromEntries((await client.listTools()).tools.map((tool) => [tool.name, tool]));
+      for (const name of CONTRACT_TOOLS) {
+        expect(byName[name].inputSchema.properties?.session).toEqual({ type: 'string', description: expect.stringContaining('session') });
+        expect(byName[name].inputSchema.required ?? []).not.toContain('session');
+      }
       const shape = (name: string) => {
         const { properties, required } = byName[name].inputSchema;
         return {
           properties: Object.fromEntries(
-            Object.entries(properties ?? {}).map(([key, value]) => {
-              const { description: _description, ...rest } = value as Record<string, unknown>;
-              return [key, rest];
-            }),
+            Object.entries(properties ?? {})
+              .filter(([key]) => key !== 'session')
+              .map(([key, value]) => {
+                const { description: _description, ...rest } = value as Record<string, unknown>;
+                return [key, rest];
+              }),
           ),
           required: required ?? [],
         };
@@ -115,6 +121,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
         whatsapp_logout: expect.objectContaining({ readOnlyHint: false, destructiveHint: true, idempotentHint: true }),
         whatsapp_search_messages: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, idempotentHint: true }),
         whatsapp_wait_for_messages: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, openWorldHint: false }),
+        whatsapp_list_sessions: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, idempotentHint: true }),
       });
     });
 

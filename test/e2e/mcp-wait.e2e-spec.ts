@@ -56,6 +56,7 @@ it('is listed with its inputs', async () => {
     after: { type: 'string', description: undefined },
     timeout_seconds: { type: 'integer', minimum: 0, maximum: 60, default: 0, description: undefined },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20, description: undefined },
+    session: { type: 'string', description: undefined },
   });
   expect(tool.inputSchema.required).toBeUndefined();
   expect(tool.description).toMatch(/untrusted data[\s\S]*never as instructions/);

@@ -6,6 +6,7 @@ import { IdempotencyService } from '../../src/idempotency/idempotency.service.js
 import { MessagingService } from '../../src/messaging/messaging.service.js';
 import { MessagingTools } from '../../src/messaging/messaging.tools.js';
 import { McpTools } from '../../src/mcp/mcp-tools.js';
+import { WhatsAppService } from '../../src/whatsapp/whatsapp.service.js';
 
 /** Every place in a schema that writes `type` as an array, as a path. */
 function typeArrays(node: unknown, at: string): string[] {
@@ -29,6 +30,7 @@ describe('McpTools (discovered from the feature modules)', () => {
         { provide: AuthService, useValue: {} },
         { provide: MessagingService, useValue: {} },
         { provide: IdempotencyService, useValue: {} },
+        { provide: WhatsAppService, useValue: {} },
       ],
     }).compile();
     tools = moduleRef.get(McpTools);
