@@ -39,8 +39,9 @@ async function stateOf(name: Name): Promise<string> {
 
 async function waitForSession(name: Name, state: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while ((last = await stateOf(name)) !== state) {
+  for (;;) {
+    const last = await stateOf(name);
+    if (last === state) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${name} to be ${state}; it is ${last}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
