@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Database, Statement } from 'better-sqlite3';
 import { SqliteConnection } from '../database/sqlite-connection.js';
-import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, WebhookRecord } from './webhook.types.js';
+import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, Settlement, WebhookRecord } from './webhook.types.js';
 import { type WebhookPatch, WebhooksRepository } from './webhooks.repository.js';
 
 interface WebhookRow {
@@ -143,6 +143,16 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
 
   markFailed(id: string, attempts: number, statusCode: number | null, error: string | null): void {
     this.statements.failed.run(attempts, statusCode, error, id);
+  }
+
+  settle(settlements: readonly Settlement[]): void {
+    this.db.transaction(() => {
+      for (const s of settlements) {
+        if (s.kind === 'delivered') this.markDelivered(s.id, s.attempts, s.statusCode, s.at);
+        else if (s.kind === 'retry') this.markRetry(s.id, s.attempts, s.statusCode, s.error, s.nextAt);
+        else this.markFailed(s.id, s.attempts, s.statusCode, s.error);
+      }
+    })();
   }
 
   deliveries(webhookId: string, status: DeliveryStatus | null, limit: number): DeliveryRecord[] {

@@ -1,4 +1,4 @@
-import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, WebhookRecord } from './webhook.types.js';
+import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, Settlement, WebhookRecord } from './webhook.types.js';
 
 export type WebhookPatch = Partial<Pick<WebhookRecord, 'url' | 'events' | 'description' | 'enabled' | 'disabled_reason' | 'secret'>>;
 
@@ -23,6 +23,8 @@ export abstract class WebhooksRepository {
   abstract markDelivered(id: string, attempts: number, statusCode: number, now: number): void;
   abstract markRetry(id: string, attempts: number, statusCode: number | null, error: string | null, nextAt: number): void;
   abstract markFailed(id: string, attempts: number, statusCode: number | null, error: string | null): void;
+  /** Writes many outcomes in one transaction (one commit per batch instead of one per delivery). */
+  abstract settle(settlements: readonly Settlement[]): void;
   abstract deliveries(webhookId: string, status: DeliveryStatus | null, limit: number): DeliveryRecord[];
   abstract delivery(webhookId: string, id: string): DeliveryRecord | null;
   /** A failed delivery goes back to pending, due now, with a fresh round of attempts. */
