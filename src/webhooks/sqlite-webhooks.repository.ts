@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Database, Statement } from 'better-sqlite3';
 import { SqliteConnection } from '../database/sqlite-connection.js';
 import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, Settlement, WebhookRecord } from './webhook.types.js';
-import { type WebhookPatch, WebhooksRepository } from './webhooks.repository.js';
+import { type QueuedEvent, type WebhookPatch, WebhooksRepository } from './webhooks.repository.js';
 
 interface WebhookRow {
   id: string;
@@ -118,10 +118,16 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
   }
 
   enqueue(event: EventEnvelope, webhookIds: readonly string[], now: number, newId: () => string): void {
-    if (webhookIds.length === 0) return;
-    const payload = JSON.stringify(event);
+    this.enqueueAll([{ event, webhookIds }], now, newId);
+  }
+
+  enqueueAll(batch: readonly QueuedEvent[], now: number, newId: () => string): void {
     this.db.transaction(() => {
-      for (const webhookId of webhookIds) this.statements.enqueue.run(newId(), webhookId, event.id, event.type, payload, now, now);
+      for (const { event, webhookIds } of batch) {
+        if (webhookIds.length === 0) continue;
+        const payload = JSON.stringify(event);
+        for (const webhookId of webhookIds) this.statements.enqueue.run(newId(), webhookId, event.id, event.type, payload, now, now);
+      }
     })();
   }
 

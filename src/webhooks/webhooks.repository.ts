@@ -1,5 +1,11 @@
 import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, Settlement, WebhookRecord } from './webhook.types.js';
 
+/** An event and the webhooks that want it. */
+export interface QueuedEvent {
+  event: EventEnvelope;
+  webhookIds: readonly string[];
+}
+
 export type WebhookPatch = Partial<Pick<WebhookRecord, 'url' | 'events' | 'description' | 'enabled' | 'disabled_reason' | 'secret'>>;
 
 /**
@@ -16,6 +22,8 @@ export abstract class WebhooksRepository {
 
   /** One pending delivery per webhook, due at `now`, in one transaction with ids from `newId`. */
   abstract enqueue(event: EventEnvelope, webhookIds: readonly string[], now: number, newId: () => string): void;
+  /** `enqueue` for many events, all in one transaction. */
+  abstract enqueueAll(batch: readonly QueuedEvent[], now: number, newId: () => string): void;
   /** Pending deliveries of a webhook due at `now`, oldest due first. */
   abstract due(webhookId: string, now: number, limit: number): QueuedDelivery[];
   /** When the next pending delivery of a webhook that is not due at `now` comes due (epoch ms), or null. */
