@@ -72,9 +72,9 @@ export class WebhookDispatcher {
     lane.webhook ??= this.repository.get(webhookId);
     const webhook = lane.webhook;
     if (!webhook?.enabled) return this.forget(webhookId);
+    this.writeSettlements();
     // One instant for both questions: asked twice, a delivery coming due between them would be
     // neither due nor later, and nothing would wake for it.
-    this.writeSettlements();
     const now = this.now();
     if (lane.buffer.length === 0 && lane.inflight.size < LANE_WIDTH) {
       const due = this.repository.due(webhookId, now, BATCH + lane.inflight.size);
