@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { classifyAttempt, nextDelay, type RetrySettings } from './webhook-retry.js';
 import { sendWebhook, type SendRequest, type SendResult } from './webhook-sender.js';
@@ -63,6 +64,8 @@ export class WebhookDispatcher {
   ) {
     this.send = hooks.send ?? sendWebhook;
     this.now = hooks.now ?? Date.now;
+    // Every attempt in flight listens for the shutdown: more than Node's default of 10 is normal.
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** Sends whatever of this webhook is due, and arms its timer for what comes due later. */
