@@ -4,8 +4,9 @@
  * message at a time, from asking the phone to deliver it to the webhook receiver's request.
  * `event_throughput`: the real app in this process with the fake port, incoming messages emitted by
  * the port at BENCH_EVENTS_RATE per second (default 2000) for BENCH_EVENTS_SECONDS (default 60):
- * each stored, signed and POSTed to one loopback receiver (a process of its own), and streamed to one SSE client; every
- * event id is counted at both ends (lost, duplicated, lag after the last one). BENCH_EVENTS=none skips.
+ * each stored, signed and POSTed to one loopback receiver, and streamed to one SSE client (both in a process of their
+ * own); every event id is counted at both ends (lost, duplicated, lag after the last one), and the CPU spent per event.
+ * BENCH_EVENTS_STORE=off leaves the message store out. BENCH_EVENTS=none skips.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,7 +26,6 @@ import { WhatsAppClientFactory } from '../src/whatsapp/whatsapp-client.port.js';
 import { WhatsAppService } from '../src/whatsapp/whatsapp.service.js';
 import { chatMessage } from '../test/event-bus.js';
 import { FakeWhatsApp, reachState } from '../test/fake-whatsapp.js';
-import { SseClient } from '../test/sse-client.js';
 import { api, closeSim, pairByQr, startSim, startSimServer } from '../test/browser/sim-server.js';
 
 type Print = (line: Record<string, unknown>) => void;
@@ -61,40 +61,75 @@ async function countingReceiver(onHit: (eventId: string, body: string) => void) 
 }
 
 /**
- * The throughput run's receiver, in a process of its own so that its HTTP parsing does not share
- * the server's thread: it counts `webhook-id`s and reports `{ distinct, duplicates, lastAt }` on request.
+ * The throughput run's far ends, in a process of their own so that their HTTP parsing does not
+ * share the server's thread (as a real receiver and a real SSE client would not): a webhook
+ * receiver answering 204 and an SSE client, each counting event ids. Asked, it reports
+ * `{ webhook, sse, cpuMs }`, each end as `{ distinct, duplicates, lastAt }`.
  */
-const CHILD_RECEIVER = `
+const CHILD_ENDS = `
 const http = require('node:http');
-const seen = new Map();
-let lastAt = 0;
+const end = () => ({ seen: new Map(), lastAt: 0 });
+const webhook = end();
+const sse = end();
+const count = (at, id) => { at.seen.set(id, (at.seen.get(id) ?? 0) + 1); at.lastAt = Date.now(); };
+const report = (at) => ({ distinct: at.seen.size, duplicates: [...at.seen.values()].filter((n) => n > 1).length, lastAt: at.lastAt });
 const server = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     res.writeHead(204).end();
-    const id = String(req.headers['webhook-id']);
-    seen.set(id, (seen.get(id) ?? 0) + 1);
-    lastAt = Date.now();
+    count(webhook, String(req.headers['webhook-id']));
   });
 });
+function openStream(url) {
+  http.get(url, { headers: { accept: 'text/event-stream' } }, (res) => {
+    if (res.statusCode !== 200) return process.send({ error: 'SSE answered ' + res.statusCode });
+    res.setEncoding('utf8');
+    let buffer = '';
+    res.on('data', (chunk) => {
+      buffer += chunk;
+      let at;
+      while ((at = buffer.indexOf('\\n\\n')) >= 0) {
+        const id = /^id: (.*)$/m.exec(buffer.slice(0, at));
+        if (id) count(sse, id[1]);
+        buffer = buffer.slice(at + 2);
+      }
+    });
+    process.send({ open: true });
+  }).on('error', (error) => process.send({ error: String(error) }));
+}
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
-process.on('message', () => process.send({ distinct: seen.size, duplicates: [...seen.values()].filter((n) => n > 1).length, lastAt }));
+process.on('message', (message) => {
+  if (message.sse) return openStream(message.sse);
+  const cpu = process.cpuUsage();
+  process.send({ webhook: report(webhook), sse: report(sse), cpuMs: Math.round((cpu.user + cpu.system) / 1000) });
+});
 `;
 
-interface ReceiverCounts {
+interface EndCounts {
   distinct: number;
   duplicates: number;
   lastAt: number;
 }
 
-async function childReceiver() {
-  const child = spawn(process.execPath, ['-e', CHILD_RECEIVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+interface ChildCounts {
+  webhook: EndCounts;
+  sse: EndCounts;
+  cpuMs: number;
+}
+
+async function childEnds() {
+  const child = spawn(process.execPath, ['-e', CHILD_ENDS], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [{ port }] = (await once(child, 'message')) as [{ port: number }];
   return {
     url: `http://127.0.0.1:${port}/hook`,
-    async counts(): Promise<ReceiverCounts> {
+    async openStream(url: string): Promise<void> {
+      child.send({ sse: url });
+      const [answer] = (await once(child, 'message')) as [{ open?: true; error?: string }];
+      if (!answer.open) throw new Error(`the SSE client could not open ${url}: ${answer.error}`);
+    },
+    async counts(): Promise<ChildCounts> {
       child.send('report');
-      const [counts] = (await once(child, 'message')) as [ReceiverCounts];
+      const [counts] = (await once(child, 'message')) as [ChildCounts];
       return counts;
     },
     async close(): Promise<void> {
@@ -177,20 +212,22 @@ async function throughput(print: Print): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
-  const receiver = await childReceiver();
-  let counts: ReceiverCounts = { distinct: 0, duplicates: 0, lastAt: 0 };
-  let stream: SseClient | null = null;
+  const ends = await childEnds();
+  const zero = { distinct: 0, duplicates: 0, lastAt: 0 };
+  let counts: ChildCounts = { webhook: zero, sse: zero, cpuMs: 0 };
   try {
     const started = await api(base, 'POST', '/api/auth/start');
     if (started.status !== 200) throw new Error(`auth/start: ${JSON.stringify(started.body)}`);
     fake.current.scan();
     await reachState(app.get(WhatsAppService).session(), 'ready', 5000);
-    const hook = await api(base, 'POST', '/api/webhooks', { url: receiver.url, events: ['message.received'] });
+    const hook = await api(base, 'POST', '/api/webhooks', { url: ends.url, events: ['message.received'] });
     if (hook.status !== 201) throw new Error(`POST /api/webhooks failed: ${JSON.stringify(hook.body)}`);
-    stream = await SseClient.open(`${base}/api/events/stream?types=message.received`);
+    await ends.openStream(`${base}/api/events/stream?types=message.received`);
 
     const total = RATE * SECONDS;
     const perTick = (RATE * TICK_MS) / 1000;
+    const load0 = loadavg()[0];
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const wall0 = Date.now();
     let emitted = 0;
@@ -200,39 +237,46 @@ async function throughput(print: Print): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, TICK_MS));
     }
     const injectedMs = performance.now() - t0;
-    const sse = stream;
-    let sseDoneMs = 0;
-    const seen = () => `webhook ${counts.distinct}, SSE ${sse.events.length} of ${total}`;
+    const seen = () => `webhook ${counts.webhook.distinct}, SSE ${counts.sse.distinct} of ${total}`;
     const allArrived = async (): Promise<boolean> => {
-      if (!sseDoneMs && sse.events.length >= total) sseDoneMs = performance.now() - t0;
-      counts = await receiver.counts();
-      return counts.distinct >= total && sse.events.length >= total;
+      counts = await ends.counts();
+      return counts.webhook.distinct >= total && counts.sse.distinct >= total;
     };
     await until('every event at the webhook and on SSE', allArrived, 600_000, seen);
-    const doneMs = counts.lastAt - wall0;
+    const cpu = process.cpuUsage(cpu0);
+    // Late repeats would still count: look again after a moment.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    counts = await ends.counts();
+    const doneMs = counts.webhook.lastAt - wall0;
     const stored = (await api(base, 'GET', '/metrics')).body as string;
-    const sseIds = new Set(sse.events.map((f) => f.id));
+    const outcomes = (outcome: string) =>
+      Number(new RegExp(`^webhook_deliveries_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(stored)?.[1] ?? 0);
     print({
       name: 'event_throughput',
+      message_store: config.store,
       target_per_s: RATE,
       seconds: SECONDS,
       events: total,
       injected_per_s: Math.round(total / (injectedMs / 1000)),
       delivered_per_s: Math.round(total / (doneMs / 1000)),
       drain_after_last_ms: Math.round(doneMs - injectedMs),
-      webhook_distinct: counts.distinct,
-      webhook_duplicates: counts.duplicates,
-      sse_events: sse.events.length,
-      sse_done_after_last_ms: Math.round(sseDoneMs - injectedMs),
-      sse_distinct: sseIds.size,
+      webhook_lost: total - counts.webhook.distinct,
+      webhook_duplicates: counts.webhook.duplicates,
+      webhook_failed_attempts: outcomes('retry') + outcomes('failed'),
+      sse_lost: total - counts.sse.distinct,
+      sse_duplicates: counts.sse.duplicates,
+      sse_done_after_last_ms: Math.round(counts.sse.lastAt - wall0 - injectedMs),
       events_total_metric: Number(/^events_total\{type="message.received"\} (\d+)/m.exec(stored)?.[1] ?? NaN),
+      // CPU per event: the figure that other work on the machine disturbs least.
+      server_cpu_us_per_event: Math.round(((cpu.user + cpu.system) / total) * 10) / 10,
+      ends_cpu_us_per_event: Math.round(((counts.cpuMs * 1000) / total) * 10) / 10,
       cpus: cpus().length,
-      load_1m: round(loadavg()[0]),
+      load_1m_before: round(load0),
+      load_1m_after: round(loadavg()[0]),
     });
   } finally {
-    stream?.close();
     await app.close();
-    await receiver.close();
+    await ends.close();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 }

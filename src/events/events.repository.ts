@@ -13,6 +13,14 @@ export interface EventPage {
 /** The stored events (the DI token; SQLite today, another backend is another implementation). */
 export abstract class EventsRepository {
   abstract append(event: EventEnvelope): void;
+  /**
+   * Stores a batch, then runs `alongside` (writes that must commit with it); a database
+   * implementation does both in one transaction, so a batch costs one commit.
+   */
+  appendAll(events: readonly EventEnvelope[], alongside: () => void): void {
+    for (const event of events) this.append(event);
+    alongside();
+  }
   /** Oldest first. */
   abstract list(page: EventPage): EventEnvelope[];
   /** The newest stored id, or null when there is none. */

@@ -18,8 +18,12 @@ export interface EventList {
 }
 
 /**
- * The event log: each event is stored (synchronously, so it is durable before anyone hears of it)
- * and then announced on `stored$` to in-process subscribers (streams, webhooks, MCP waits).
+ * The event log: each event is stored, and only then announced on `stored$` to in-process
+ * subscribers (streams, MCP waits), so it is durable before anyone hears of it. Events recorded in
+ * one synchronous stretch (a burst from the port) are stored together, in one transaction at the end
+ * of it (a microtask: before any I/O or timer runs), with what must commit with them (webhook
+ * deliveries, see writeAlongside); every read stores what is waiting first, so a read never misses
+ * an event recorded before it.
  */
 @Injectable()
 export class EventsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -28,6 +32,9 @@ export class EventsService implements OnApplicationBootstrap, BeforeApplicationS
   /** Every stored event, in id order, announced synchronously right after it was stored. */
   readonly stored$: Observable<EventEnvelope> = this.announced.asObservable();
   private ids: EventIds | null = null;
+  /** Recorded, not stored yet (until the end of the current synchronous stretch). */
+  private pending: EventEnvelope[] = [];
+  private readonly writers = new Set<(events: readonly EventEnvelope[]) => void>();
   private pruner: NodeJS.Timeout | null = null;
   /** Replaceable in tests. */
   now: () => number = Date.now;
@@ -49,23 +56,52 @@ export class EventsService implements OnApplicationBootstrap, BeforeApplicationS
   record(session: string, type: EventType, at: Date, data: Record<string, unknown>): EventEnvelope {
     this.ids ??= new EventIds(this.events.lastId());
     const event: EventEnvelope = { id: this.ids.create(this.now()), type, session, timestamp: at.toISOString(), data };
-    this.events.append(event);
-    this.announced.next(event);
+    if (this.pending.push(event) === 1) queueMicrotask(() => this.flush());
     return event;
   }
 
+  /**
+   * `write` runs inside the transaction that stores each batch of events: what it writes commits
+   * with them or not at all. It must not throw (a throw loses the batch). Returns the way to stop.
+   */
+  writeAlongside(write: (events: readonly EventEnvelope[]) => void): () => void {
+    this.writers.add(write);
+    return () => this.writers.delete(write);
+  }
+
+  /** Stores what was recorded and not stored yet, then announces it. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    try {
+      this.events.appendAll(events, () => {
+        for (const write of this.writers) write(events);
+      });
+    } catch (error) {
+      // Named by type and session only: message bodies must never reach the logs.
+      for (const event of events)
+        this.logger.error(`Could not store a ${event.type} event of session ${event.session}: ${describeError(error)}`);
+      return;
+    }
+    for (const event of events) this.announced.next(event);
+  }
+
   list(page: EventPage): EventList {
+    this.flush();
     const events = this.events.list(page);
     return { ok: true, count: events.length, events, next_after: events.at(-1)?.id ?? page.after };
   }
 
   /** The newest stored event's id (a cursor meaning "from now"), or null when there is none. */
   latestId(): string | null {
+    this.flush();
     return this.events.lastId();
   }
 
   /** Deletes what is older than the retention; returns how many events went. */
   prune(): number {
+    this.flush();
     const cutoff = this.now() - this.config.eventRetentionHours * 3_600_000;
     try {
       const deleted = this.events.deleteBefore(`evt_${encodeTime(Math.max(cutoff, 0))}${'0'.repeat(16)}`);

@@ -28,6 +28,10 @@ export class SqliteEventsRepository extends EventsRepository {
     this.insert.run(event.id, event.type, event.session, event.timestamp, JSON.stringify(event.data));
   }
 
+  override appendAll(events: readonly EventEnvelope[], alongside: () => void): void {
+    this.connection.db.transaction(() => super.appendAll(events, alongside))();
+  }
+
   list({ after, types, limit, session }: EventPage): EventEnvelope[] {
     const typeFilter = types.length > 0 ? `AND type IN (${types.map(() => '?').join(', ')})` : '';
     const sessionFilter = session === undefined ? '' : 'AND session = ?';

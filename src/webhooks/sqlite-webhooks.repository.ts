@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Database, Statement } from 'better-sqlite3';
 import { SqliteConnection } from '../database/sqlite-connection.js';
-import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, WebhookRecord } from './webhook.types.js';
-import { type WebhookPatch, WebhooksRepository } from './webhooks.repository.js';
+import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, Settlement, WebhookRecord } from './webhook.types.js';
+import { type QueuedEvent, type WebhookPatch, WebhooksRepository } from './webhooks.repository.js';
 
 interface WebhookRow {
   id: string;
@@ -118,10 +118,16 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
   }
 
   enqueue(event: EventEnvelope, webhookIds: readonly string[], now: number, newId: () => string): void {
-    if (webhookIds.length === 0) return;
-    const payload = JSON.stringify(event);
+    this.enqueueAll([{ event, webhookIds }], now, newId);
+  }
+
+  enqueueAll(batch: readonly QueuedEvent[], now: number, newId: () => string): void {
     this.db.transaction(() => {
-      for (const webhookId of webhookIds) this.statements.enqueue.run(newId(), webhookId, event.id, event.type, payload, now, now);
+      for (const { event, webhookIds } of batch) {
+        if (webhookIds.length === 0) continue;
+        const payload = JSON.stringify(event);
+        for (const webhookId of webhookIds) this.statements.enqueue.run(newId(), webhookId, event.id, event.type, payload, now, now);
+      }
     })();
   }
 
@@ -143,6 +149,16 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
 
   markFailed(id: string, attempts: number, statusCode: number | null, error: string | null): void {
     this.statements.failed.run(attempts, statusCode, error, id);
+  }
+
+  settle(settlements: readonly Settlement[]): void {
+    this.db.transaction(() => {
+      for (const s of settlements) {
+        if (s.kind === 'delivered') this.markDelivered(s.id, s.attempts, s.statusCode, s.at);
+        else if (s.kind === 'retry') this.markRetry(s.id, s.attempts, s.statusCode, s.error, s.nextAt);
+        else this.markFailed(s.id, s.attempts, s.statusCode, s.error);
+      }
+    })();
   }
 
   deliveries(webhookId: string, status: DeliveryStatus | null, limit: number): DeliveryRecord[] {

@@ -38,6 +38,12 @@ export interface QueuedDelivery {
   attempts: number;
 }
 
+/** How an answered attempt leaves a delivery: written in batches, one transaction per tick. */
+export type Settlement =
+  | { kind: 'delivered'; id: string; attempts: number; statusCode: number; at: number }
+  | { kind: 'retry'; id: string; attempts: number; statusCode: number | null; error: string | null; nextAt: number }
+  | { kind: 'failed'; id: string; attempts: number; statusCode: number | null; error: string | null };
+
 /** The envelope of the contract (`/api/events`, webhooks, streams). */
 export interface EventEnvelope {
   id: string;

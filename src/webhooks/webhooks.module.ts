@@ -8,7 +8,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { describeError } from '../common/describe-error.js';
-import type { Subscription } from 'rxjs';
 import { AppConfig } from '../config/app-config.js';
 import { EventsModule } from '../events/events.module.js';
 import { EventsService } from '../events/events.service.js';
@@ -24,15 +23,15 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 /**
  * Connects the event log to the webhooks: every stored event is queued for the webhooks that want
- * it (synchronously, inside the store's announcement, so nothing is between storing and queueing),
- * and the dispatcher sends. Subscribed before any session starts (module init comes before every
+ * it inside the transaction that stores it (an event is never stored without its deliveries), and
+ * the dispatcher sends. Subscribed before any session starts (module init comes before every
  * bootstrap hook) and until after the sessions' last state changes (they are published in
  * beforeApplicationShutdown; this unsubscribes in onApplicationShutdown). The dispatcher stops
  * sending first: what is queued then stays pending for the next start.
  */
 @Injectable()
 class WebhooksLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
-  private subscription: Subscription | null = null;
+  private stopQueueing: (() => void) | null = null;
   private pruner: NodeJS.Timeout | null = null;
 
   constructor(
@@ -47,12 +46,13 @@ class WebhooksLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnAp
     const prune = () => this.webhooks.prune(Date.now() - this.config.eventRetentionHours * 3_600_000);
     prune();
     this.pruner = setInterval(prune, PRUNE_EVERY_MS).unref();
-    this.subscription = this.events.stored$.subscribe((event) => {
-      // A throw here would reach rxjs, which rethrows it outside any handler and ends the process.
+    this.stopQueueing = this.events.writeAlongside((events) => {
+      // Caught here: a throw would roll the events back with the deliveries.
       try {
-        this.webhooks.publish(event);
+        this.webhooks.publish(...events);
       } catch (error) {
-        new Logger('Webhooks').error(`Could not queue event ${event.id} (${event.type}) for the webhooks: ${describeError(error)}`);
+        const ids = events.length === 1 ? events[0].id : `${events[0].id} to ${events.at(-1)!.id}`;
+        new Logger('Webhooks').error(`Could not queue ${events.length} event(s) (${ids}) for the webhooks: ${describeError(error)}`);
       }
     });
   }
@@ -63,7 +63,7 @@ class WebhooksLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnAp
   }
 
   onApplicationShutdown(): void {
-    this.subscription?.unsubscribe();
+    this.stopQueueing?.();
   }
 }
 
@@ -104,7 +104,12 @@ class WebhooksLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnAp
       provide: WebhooksService,
       inject: [AppConfig, WebhooksRepository, WebhookDispatcher, EventsService],
       useFactory: (config: AppConfig, repository: WebhooksRepository, dispatcher: WebhookDispatcher, events: EventsService) =>
-        new WebhooksService(config, repository, dispatcher, Date.now, (data) => events.record('default', 'webhook.test', new Date(), data)),
+        new WebhooksService(config, repository, dispatcher, Date.now, (data) => {
+          const event = events.record('default', 'webhook.test', new Date(), data);
+          // Stored before its delivery is queued and sent, like every event.
+          events.flush();
+          return event;
+        }),
     },
     WebhooksLifecycle,
   ],

@@ -1,4 +1,10 @@
-import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, WebhookRecord } from './webhook.types.js';
+import type { DeliveryRecord, DeliveryStatus, EventEnvelope, QueuedDelivery, Settlement, WebhookRecord } from './webhook.types.js';
+
+/** An event and the webhooks that want it. */
+export interface QueuedEvent {
+  event: EventEnvelope;
+  webhookIds: readonly string[];
+}
 
 export type WebhookPatch = Partial<Pick<WebhookRecord, 'url' | 'events' | 'description' | 'enabled' | 'disabled_reason' | 'secret'>>;
 
@@ -16,6 +22,8 @@ export abstract class WebhooksRepository {
 
   /** One pending delivery per webhook, due at `now`, in one transaction with ids from `newId`. */
   abstract enqueue(event: EventEnvelope, webhookIds: readonly string[], now: number, newId: () => string): void;
+  /** `enqueue` for many events, all in one transaction. */
+  abstract enqueueAll(batch: readonly QueuedEvent[], now: number, newId: () => string): void;
   /** Pending deliveries of a webhook due at `now`, oldest due first. */
   abstract due(webhookId: string, now: number, limit: number): QueuedDelivery[];
   /** When the next pending delivery of a webhook that is not due at `now` comes due (epoch ms), or null. */
@@ -23,6 +31,8 @@ export abstract class WebhooksRepository {
   abstract markDelivered(id: string, attempts: number, statusCode: number, now: number): void;
   abstract markRetry(id: string, attempts: number, statusCode: number | null, error: string | null, nextAt: number): void;
   abstract markFailed(id: string, attempts: number, statusCode: number | null, error: string | null): void;
+  /** Writes many outcomes in one transaction (one commit per batch instead of one per delivery). */
+  abstract settle(settlements: readonly Settlement[]): void;
   abstract deliveries(webhookId: string, status: DeliveryStatus | null, limit: number): DeliveryRecord[];
   abstract delivery(webhookId: string, id: string): DeliveryRecord | null;
   /** A failed delivery goes back to pending, due now, with a fresh round of attempts. */

@@ -6,7 +6,7 @@ import { describeError } from '../common/describe-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { DeliveryStatus, EventEnvelope, WebhookRecord } from './webhook.types.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
-import type { WebhooksRepository } from './webhooks.repository.js';
+import type { QueuedEvent, WebhooksRepository } from './webhooks.repository.js';
 
 /** The webhook configured by WHATSAPP_WEBHOOK_URL. */
 export const ENV_WEBHOOK_ID = 'env';
@@ -69,20 +69,19 @@ export class WebhooksService {
     for (const webhook of this.active) this.dispatcher.pump(webhook.id);
   }
 
-  /** Queues the event for every enabled webhook that wants its type. Synchronous: it is in the database on return. */
-  publish(event: EventEnvelope): void {
-    // A test event goes to the webhook it was made for only (see test()).
-    if (event.type === 'webhook.test') return;
-    const targets = this.active.filter((webhook) => webhook.events.includes('*') || webhook.events.includes(event.type));
-    if (targets.length === 0) return;
-    this.repository.enqueue(
-      event,
-      targets.map((webhook) => webhook.id),
-      this.now(),
-      () => `dlv_${this.ulid()}`,
-    );
-    for (const webhook of targets) this.wake.add(webhook.id);
-    // Many events in one tick are sent as one batch per webhook.
+  /** Queues the events for every enabled webhook that wants their type. Synchronous: they are in the database on return. */
+  publish(...events: EventEnvelope[]): void {
+    const batch: QueuedEvent[] = [];
+    for (const event of events) {
+      // A test event goes to the webhook it was made for only (see test()).
+      if (event.type === 'webhook.test') continue;
+      const targets = this.active.filter((webhook) => webhook.events.includes('*') || webhook.events.includes(event.type));
+      if (targets.length > 0) batch.push({ event, webhookIds: targets.map((webhook) => webhook.id) });
+    }
+    if (batch.length === 0) return;
+    this.repository.enqueueAll(batch, this.now(), () => `dlv_${this.ulid()}`);
+    for (const { webhookIds } of batch) for (const id of webhookIds) this.wake.add(id);
+    // Many events in one tick are sent as one batch per webhook, after the transaction that queued them.
     if (!this.wakeScheduled) {
       this.wakeScheduled = true;
       setImmediate(() => {
