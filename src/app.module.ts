@@ -14,11 +14,13 @@ import { OutboxModule } from './outbox/outbox.module.js';
 import { QrModule } from './qr/qr.module.js';
 import { StoreModule } from './store/store.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
+import { SecurityModule } from './security/security.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
     ConfigModule,
+    SecurityModule,
     EventEmitterModule.forRoot(),
     LoggingModule,
     DatabaseModule,

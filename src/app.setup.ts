@@ -13,6 +13,7 @@ import { httpMetrics } from './metrics/http-metrics.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { setupOpenApi } from './openapi/openapi.js';
 import { SANDBOX_LOGIN_ROUTE } from './sandbox/sandbox-routes.js';
+import { ApiKeys } from './security/api-keys.js';
 import { allowsOrigin, apiKeyCheck, hostCheck, originCheck, QR_LOGIN_ROUTE } from './security/security.middleware.js';
 
 /** Everything main.ts and the e2e tests share, so the tests exercise the real pipeline. */
@@ -52,7 +53,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID'],
     exposedHeaders: ['Mcp-Session-Id', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
   });
-  app.use(apiKeyCheck(config));
+  app.use(apiKeyCheck(app.get(ApiKeys), config));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(rejectDeepJson);
   // Form bodies only where a form posts: elsewhere an HTML form could not even reach a handler.
