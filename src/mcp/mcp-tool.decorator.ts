@@ -1,6 +1,7 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
+import type { Scope } from '../security/access.js';
 
 /** What a feature declares about one of its tools; the schemas are derived from `input` and `output`. */
 export interface McpToolSpec {
@@ -12,6 +13,8 @@ export interface McpToolSpec {
   input?: new () => object;
   /** The answer shape, as the REST route documents it. */
   output: z.ZodType;
+  /** The scope a key needs to see and call it (as its REST route). */
+  scope: Scope;
   /** Its place in tools/list, which follows the linking flow rather than the modules. */
   order: number;
 }
@@ -20,6 +23,8 @@ export interface McpToolSpec {
 export interface McpToolContext {
   /** Aborted when the client cancels the call or its connection closes: a tool that waits stops then. */
   signal: AbortSignal;
+  /** The session the call acts on: its `session` argument, else `default`. */
+  session: string;
 }
 
 /**

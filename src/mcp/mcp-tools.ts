@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { mcpSchema } from '../common/shapes.js';
 import { validateInput } from '../common/validation.js';
+import { type Grant, lacksScope, refusal } from '../security/access.js';
 import { mcpInputSchema } from './mcp-input.js';
 import { McpInstructions, McpTool, type McpToolContext, type McpToolSpec } from './mcp-tool.decorator.js';
 import { toolError, toolSuccess } from './mcp-tool-result.js';
@@ -10,6 +11,7 @@ import { toolError, toolSuccess } from './mcp-tool-result.js';
 interface ToolEntry {
   tool: Tool;
   order: number;
+  scope: McpToolSpec['scope'];
   /** Validates the arguments with the REST DTO, then calls the feature's method (which calls the REST service). */
   run(args: unknown, context: McpToolContext): Promise<object>;
 }
@@ -32,8 +34,9 @@ export class McpTools {
     private readonly scanner: MetadataScanner,
   ) {}
 
-  list(): Tool[] {
-    return [...this.catalog.tools.values()].map(({ tool }) => tool);
+  /** The tools the caller's key may call. */
+  list(grant: Grant): Tool[] {
+    return [...this.catalog.tools.values()].filter(({ scope }) => grant.scopes.includes(scope)).map(({ tool }) => tool);
   }
 
   /** The server's `instructions`: the text the tools' modules contribute. */
@@ -41,10 +44,16 @@ export class McpTools {
     return this.catalog.instructions;
   }
 
-  /** An unknown tool is a protocol error (-32602); a failing tool is an `isError` result. */
-  async call(name: string, args: unknown, context: McpToolContext): Promise<CallToolResult> {
+  /**
+   * An unknown tool is a protocol error (-32602); a failing tool is an `isError` result. A tool the key
+   * may not call (hidden from its tools/list), or a session it may not use, is a `forbidden` result
+   * naming the scope or session, as REST answers: the tool names are public, the refusal says why.
+   */
+  async call(name: string, args: unknown, context: McpToolContext, grant: Grant): Promise<CallToolResult> {
     const entry = this.catalog.tools.get(name);
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Call tools/list for the available tools.`);
+    const refused = grant.scopes.includes(entry.scope) ? refusal(grant, null, context.session) : lacksScope(entry.scope);
+    if (refused) return toolError(refused);
     try {
       return toolSuccess(await entry.run(args, context));
     } catch (error) {
@@ -87,10 +96,11 @@ const outputSchema = (shape: McpToolSpec['output']): Tool['outputSchema'] => ({ 
 type ToolMethod = (dto: object | undefined, context: McpToolContext) => unknown;
 
 function toolEntry(spec: McpToolSpec, invoke: ToolMethod): ToolEntry {
-  const { name, title, description, annotations, input, output, order } = spec;
+  const { name, title, description, annotations, input, output, order, scope } = spec;
   return {
     tool: { name, title, description, inputSchema: mcpInputSchema(input), outputSchema: outputSchema(output), annotations },
     order,
+    scope,
     run: async (args, context) => (await invoke(input ? await validateInput(input, args) : undefined, context)) as object,
   };
 }
