@@ -5,12 +5,21 @@ import { assertSafeBinding, loadAppConfig } from './app-config.js';
 import { parseApiKeys, sha256 } from './api-keys-file.js';
 
 const hex = (key: string) => sha256(key).toString('hex');
-const entry = (fields: Record<string, unknown> = {}) => ({ name: 'ops', key_sha256: hex('k1'), scopes: ['read'], sessions: ['*'], ...fields });
+const entry = (fields: Record<string, unknown> = {}) => ({
+  name: 'ops',
+  key_sha256: hex('k1'),
+  scopes: ['read'],
+  sessions: ['*'],
+  ...fields,
+});
 const parse = (entries: unknown, envKey: string | null = null) => parseApiKeys(JSON.stringify(entries), envKey);
 
 describe('the keys file', () => {
   it('holds names, hashes, scopes and sessions; WHATSAPP_API_KEY joins as "env" with every right', () => {
-    const keys = parse([entry(), entry({ name: 'sales', key_sha256: hex('k2').toUpperCase(), scopes: ['send', 'read', 'send'], sessions: ['sales'] })], 'k0');
+    const keys = parse(
+      [entry(), entry({ name: 'sales', key_sha256: hex('k2').toUpperCase(), scopes: ['send', 'read', 'send'], sessions: ['sales'] })],
+      'k0',
+    );
     expect(keys.map(({ name, scopes, sessions }) => ({ name, scopes, sessions }))).toEqual([
       { name: 'env', scopes: ['read', 'send', 'admin'], sessions: ['*'] },
       { name: 'ops', scopes: ['read'], sessions: ['*'] },
@@ -38,7 +47,9 @@ describe('the keys file', () => {
   });
 
   it('refuses a name or key already taken by WHATSAPP_API_KEY', () => {
-    expect(() => parse([entry({ name: 'env', key_sha256: hex('k2') })], 'k0')).toThrow('entry 1 ("env"): the name "env" is taken by WHATSAPP_API_KEY');
+    expect(() => parse([entry({ name: 'env', key_sha256: hex('k2') })], 'k0')).toThrow(
+      'entry 1 ("env"): the name "env" is taken by WHATSAPP_API_KEY',
+    );
     expect(() => parse([entry({ key_sha256: hex('k0') })], 'k0')).toThrow('entry 1 ("ops"): the same key as "env"');
   });
 

@@ -50,7 +50,8 @@ function parseEntry(raw: unknown): ApiKeyEntry | string {
   if (unknown.length > 0) return `has unknown scopes (${unknown.join(', ')}); known: ${SCOPES.join(', ')}`;
   if (!isStringArray(entry.sessions) || entry.sessions.length === 0) return 'needs sessions: a non-empty list of session names, or ["*"]';
   const bad = entry.sessions.filter((session) => session !== ALL_SESSIONS && !SESSION_NAME_PATTERN.test(session));
-  if (bad.length > 0) return `has bad session names (${bad.map((name) => JSON.stringify(name.slice(0, 40))).join(', ')}): ${SESSION_NAME_PATTERN}`;
+  if (bad.length > 0)
+    return `has bad session names (${bad.map((name) => JSON.stringify(name.slice(0, 40))).join(', ')}): ${SESSION_NAME_PATTERN}`;
   return {
     name: entry.name,
     digest: Buffer.from(entry.key_sha256, 'hex'),
@@ -68,7 +69,7 @@ export function parseApiKeys(text: string, envKey: string | null): ApiKeyEntry[]
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`is not valid JSON (${(error as Error).message})`);
+    throw new Error(`is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   if (!Array.isArray(parsed)) throw new Error('must hold a JSON array of keys: [{ "name", "key_sha256", "scopes", "sessions" }]');
   const entries: ApiKeyEntry[] = envKey === null ? [] : [envKeyEntry(envKey)];
@@ -78,7 +79,8 @@ export function parseApiKeys(text: string, envKey: string | null): ApiKeyEntry[]
     const entry = parseEntry(raw);
     if (typeof entry === 'string') throw new Error(`${where} ${entry}`);
     const twin = entries.find((other) => other.name === entry.name || other.digest.equals(entry.digest));
-    if (twin?.name === entry.name) throw new Error(`${where}: the name "${entry.name}" is taken${twin.name === ENV_KEY_NAME ? ' by WHATSAPP_API_KEY' : ''}`);
+    if (twin?.name === entry.name)
+      throw new Error(`${where}: the name "${entry.name}" is taken${twin.name === ENV_KEY_NAME ? ' by WHATSAPP_API_KEY' : ''}`);
     if (twin) throw new Error(`${where}: the same key as "${twin.name}"`);
     entries.push(entry);
   });
@@ -91,11 +93,11 @@ export function readApiKeysFile(path: string, envKey: string | null): ApiKeyEntr
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new Error(`${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   }
   try {
     return parseApiKeys(text, envKey);
   } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
+    throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
   }
 }

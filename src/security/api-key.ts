@@ -35,7 +35,11 @@ export function qrCookieValue(keyDigest: Buffer, now: number = Date.now()): stri
 }
 
 /** The key that signed a valid cookie; every key is tried, whatever matched, as ApiKeys.match does. */
-export function qrCookieKey<K extends { digest: Buffer }>(value: string | undefined, keys: readonly K[], now: number = Date.now()): K | null {
+export function qrCookieKey<K extends { digest: Buffer }>(
+  value: string | undefined,
+  keys: readonly K[],
+  now: number = Date.now(),
+): K | null {
   const match = /^(\d{1,12})\.([\w-]+)$/.exec(value ?? '');
   if (!match) return null;
   const issuedAt = Number(match[1]);

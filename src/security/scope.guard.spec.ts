@@ -25,6 +25,7 @@ function attempt(handler: keyof Routes, grant: Grant | null, options: { session?
   if (options.session) setRequestSession(request, options.session);
   const context = {
     getType: () => 'http',
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the handler is only a metadata key here
     getHandler: () => Routes.prototype[handler],
     getClass: () => Routes,
     switchToHttp: () => ({ getRequest: () => request }),

@@ -123,7 +123,10 @@ describe('reloading the keys file on SIGHUP', () => {
     t.app.useLogger(capture);
     http = request(t.app.getHttpServer());
     await http.get('/api/status').set('X-Api-Key', 'late-key-0123456789').expect(401);
-    writeFileSync(file, JSON.stringify([...ENTRIES.slice(1), { name: 'late', key_sha256: hex('late-key-0123456789'), scopes: ['read'], sessions: ['*'] }]));
+    writeFileSync(
+      file,
+      JSON.stringify([...ENTRIES.slice(1), { name: 'late', key_sha256: hex('late-key-0123456789'), scopes: ['read'], sessions: ['*'] }]),
+    );
     expect(process.emit('SIGHUP', 'SIGHUP')).toBe(true);
     await http.get('/api/status').set('X-Api-Key', 'late-key-0123456789').expect(200);
     expect((await http.get('/api/status').set(as('reader')).expect(401)).body).toEqual(UNAUTHORIZED);
@@ -219,7 +222,11 @@ describe('MCP per key', () => {
     const session = opened.headers.get('mcp-session-id')!;
     expect(session).toBeTruthy();
     const headers = { 'content-type': 'application/json', 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' };
-    await fetch(mcp.url, { method: 'POST', headers: { ...headers, ...as('ops') }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    await fetch(mcp.url, {
+      method: 'POST',
+      headers: { ...headers, ...as('ops') },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    });
     const listed = await fetch(mcp.url, {
       method: 'POST',
       headers: { ...headers, ...as('sender') },

@@ -48,7 +48,9 @@ describe('McpTools (discovered from the feature modules)', () => {
   });
 
   it('writes no `type` as an array in any schema (portable to single-type dialects)', () => {
-    const found = tools.list(OPEN_ACCESS).flatMap((tool) => typeArrays({ inputSchema: tool.inputSchema, outputSchema: tool.outputSchema }, tool.name));
+    const found = tools
+      .list(OPEN_ACCESS)
+      .flatMap((tool) => typeArrays({ inputSchema: tool.inputSchema, outputSchema: tool.outputSchema }, tool.name));
     expect(found).toEqual([]);
     // The check sees one when there is one.
     expect(typeArrays({ properties: { a: { type: ['string', 'null'] } } }, 'x')).toEqual(['x.properties.a.type']);
