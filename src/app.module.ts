@@ -15,11 +15,13 @@ import { QrModule } from './qr/qr.module.js';
 import { StoreModule } from './store/store.module.js';
 import { SandboxModule } from './sandbox/sandbox.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { SecurityModule } from './security/security.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
     ConfigModule,
+    SecurityModule,
     EventEmitterModule.forRoot(),
     LoggingModule,
     DatabaseModule,

@@ -15,6 +15,7 @@ import { setupOpenApi } from './openapi/openapi.js';
 import { SANDBOX_LOGIN_ROUTE } from './sandbox/sandbox-routes.js';
 import { sessionRouting } from './sessions/session-routing.js';
 import { WhatsAppService } from './whatsapp/whatsapp.service.js';
+import { ApiKeys } from './security/api-keys.js';
 import { allowsOrigin, apiKeyCheck, hostCheck, originCheck, QR_LOGIN_ROUTE } from './security/security.middleware.js';
 
 /** Everything main.ts and the e2e tests share, so the tests exercise the real pipeline. */
@@ -54,7 +55,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID'],
     exposedHeaders: ['Mcp-Session-Id', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
   });
-  app.use(apiKeyCheck(config));
+  app.use(apiKeyCheck(app.get(ApiKeys), config));
   app.use(sessionRouting(app.get(WhatsAppService)));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(rejectDeepJson);

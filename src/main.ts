@@ -17,7 +17,7 @@ async function bootstrapHttp(loaded: AppConfig): Promise<void> {
   const app = configureApp(await NestFactory.create<NestExpressApplication>(appModule(loaded), { ...APP_OPTIONS, bufferLogs: true }));
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
-  if (!config.apiKey && isLoopbackHost(config.host)) {
+  if (!config.apiKey && !config.apiKeysFile && isLoopbackHost(config.host)) {
     new Logger('Security').warn('No WHATSAPP_API_KEY set: any program on this machine can use the API. Set one before exposing the port.');
   }
   const sandbox = config.sandbox ? ', sandbox page at /sandbox' : '';

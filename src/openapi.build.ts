@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { McpTools } from './mcp/mcp-tools.js';
 import { BUILT_DOCS, DOCS_FILES } from './openapi/openapi.js';
 import { buildOpenApiDocument, buildSwaggerUi } from './openapi/openapi.document.js';
+import { OPEN_ACCESS } from './security/access.js';
 
 /**
  * Run by `npm run build` after tsc: creates the app without starting it (no listening, no Chrome),
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     app,
     app
       .get(McpTools)
-      .list()
+      .list(OPEN_ACCESS)
       .map((tool) => tool.name),
   );
   const ui = await buildSwaggerUi(document);

@@ -8,7 +8,8 @@ import { AppConfig, loadAppConfig } from '../src/config/app-config.js';
 import { SandboxPhone, type SandboxOptions } from '../src/sandbox/sandbox-phone.js';
 import { SANDBOX_LOGIN_ROUTE } from '../src/sandbox/sandbox-routes.js';
 import { SandboxModule } from '../src/sandbox/sandbox.module.js';
-import { markAuthenticated } from '../src/security/api-key.js';
+import { markGrant, OPEN_ACCESS } from '../src/security/access.js';
+import { ApiKeys } from '../src/security/api-keys.js';
 
 export const SANDBOX_TEST_KEY = 'sandbox-test-key-123';
 
@@ -20,7 +21,7 @@ export const SANDBOX_TEST_KEY = 'sandbox-test-key-123';
 export async function createSandboxApp(options: SandboxOptions, phone?: SandboxPhone): Promise<NestExpressApplication> {
   const config = loadAppConfig({ WHATSAPP_API_KEY: SANDBOX_TEST_KEY, LOG_LEVEL: 'silent' });
   @Global()
-  @Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })
+  @Module({ providers: [{ provide: AppConfig, useValue: config }, ApiKeys], exports: [AppConfig, ApiKeys] })
   class TestConfigModule {}
   let builder = Test.createTestingModule({ imports: [TestConfigModule, SandboxModule.register(options)] });
   if (phone) builder = builder.overrideProvider(SandboxPhone).useValue(phone);
@@ -28,7 +29,7 @@ export async function createSandboxApp(options: SandboxOptions, phone?: SandboxP
   moduleRef.useLogger(false);
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
   app.use((req: Request, _res: unknown, next: NextFunction) => {
-    markAuthenticated(req, req.header('x-test-auth') !== 'no');
+    markGrant(req, req.header('x-test-auth') !== 'no' ? OPEN_ACCESS : null);
     next();
   });
   app.useBodyParser('json', { limit: '1mb' });

@@ -12,6 +12,7 @@ import {
 } from './auth.answers.js';
 import { AuthService, PAIRING_INSTRUCTIONS } from './auth.service.js';
 import { PairingCodeDto } from './dto/pairing-code.dto.js';
+import { RequireScope } from '../security/require-scope.decorator.js';
 
 @ApiTags('auth')
 @Controller('api')
@@ -19,6 +20,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Get('status')
+  @RequireScope('read')
   @ApiOperation({ summary: 'The status object' })
   @ApiOkResponse({ schema: shapeRef(ClientStatusShape) })
   @ApiErrors()
@@ -27,6 +29,7 @@ export class AuthController {
   }
 
   @Post('auth/start')
+  @RequireScope('admin')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Start Chrome and authentication if needed',
@@ -39,6 +42,7 @@ export class AuthController {
   }
 
   @Post('pairing-code')
+  @RequireScope('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Link by phone number: get an 8-character pairing code to enter on the phone' })
   @ApiOkResponse({
@@ -61,6 +65,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @RequireScope('admin')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Log out',

@@ -46,6 +46,7 @@ export class AuthTools {
       `to scan the QR or call ${PAIRING_TOOL}; in \`starting\`/\`authenticated\` wait a few seconds and call it again.`,
     output: ClientStatusShape,
     annotations: { title: 'WhatsApp status', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    scope: 'read',
     order: 1,
   })
   status(_dto: undefined, { session }: McpToolContext) {
@@ -63,6 +64,7 @@ export class AuthTools {
       `device) or call ${PAIRING_TOOL}; then poll ${STATUS_TOOL} until \`ready\`.`,
     output: ClientStatusShape,
     annotations: { title: 'Start WhatsApp', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    scope: 'admin',
     order: 2,
   })
   start(_dto: undefined, { session }: McpToolContext) {
@@ -80,6 +82,7 @@ export class AuthTools {
     input: PairingCodeDto,
     output: PairingCodeAnswerShape,
     annotations: { title: 'Pairing code', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    scope: 'admin',
     order: 3,
   })
   pairingCode(dto: PairingCodeDto, { session }: McpToolContext) {
@@ -95,6 +98,7 @@ export class AuthTools {
       'call it when the user asked to log out or unlink. Works in any state.',
     output: LogoutAnswerShape,
     annotations: { title: 'Log out', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    scope: 'admin',
     order: 7,
   })
   logout(_dto: undefined, { session }: McpToolContext) {

@@ -21,7 +21,7 @@ export const CONFIG_SECTIONS = {
   server: (env: Env, _cwd: string, argv: string[]) => readServer(env, argv),
   browser: (env: Env, cwd: string) => readBrowser(env, cwd),
   recovery: (env: Env) => readRecovery(env),
-  access: (env: Env) => readAccess(env),
+  access: (env: Env, cwd: string) => readAccess(env, cwd),
   limits: (env: Env) => readLimits(env),
   mcp: (env: Env) => readMcp(env),
   data: (env: Env, cwd: string) => readData(env, cwd),
@@ -80,7 +80,7 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Listening beyond loopback without a key would hand the account to the network: refuse to start. */
 export function assertSafeBinding(config: AppConfig): void {
-  if (!config.apiKey && !isLoopbackHost(config.host)) {
+  if (!config.apiKey && !config.apiKeysFile && !isLoopbackHost(config.host)) {
     throw new ConfigError(
       'WHATSAPP_API_KEY',
       `must be set when listening beyond loopback (WHATSAPP_MCP_HOST=${config.host}): anyone who reaches the port could use this WhatsApp account`,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EVENT_TYPES } from '../common/event-types.js';
 import { isWebhookSecret, isWebhookUrl } from '../common/webhook-rules.js';
+import { type ApiKeyEntry, envKeyEntry, readApiKeysFile } from './api-keys-file.js';
 import { boolean, ConfigError, type Env, integer, list, oneOf, text } from './env-readers.js';
 
 /*
@@ -76,7 +77,7 @@ export function readBrowser(env: Env, cwd: string) {
      * Print each new QR to the terminal (stderr) for scanning from the logs. Whoever sees it can link
      * their own phone: with a key set, opt in explicitly.
      */
-    terminalQr: boolean(env, 'WHATSAPP_TERMINAL_QR', text(env, 'WHATSAPP_API_KEY') === undefined),
+    terminalQr: boolean(env, 'WHATSAPP_TERMINAL_QR', !text(env, 'WHATSAPP_API_KEY') && !text(env, 'WHATSAPP_API_KEYS_FILE')),
     /** Start Chrome at boot: `auto` when a linked session is saved, `always`, or `never`. */
     autoStart: oneOf(env, 'WHATSAPP_AUTO_START', AUTO_START_MODES, 'auto'),
   };
@@ -94,10 +95,25 @@ export function readRecovery(env: Env) {
   };
 }
 
-export function readAccess(env: Env) {
+export function readAccess(env: Env, cwd: string) {
+  const apiKey = text(env, 'WHATSAPP_API_KEY') ?? null;
+  const file = text(env, 'WHATSAPP_API_KEYS_FILE');
+  const apiKeysFile = file ? resolve(cwd, file) : null;
+  let apiKeys: readonly ApiKeyEntry[] = apiKey === null ? [] : [envKeyEntry(apiKey)];
+  if (apiKeysFile !== null) {
+    try {
+      apiKeys = readApiKeysFile(apiKeysFile, apiKey);
+    } catch (error) {
+      throw new ConfigError('WHATSAPP_API_KEYS_FILE', (error as Error).message);
+    }
+  }
   return {
-    /** Required on every route but liveness when set (X-Api-Key or Authorization: Bearer). */
-    apiKey: text(env, 'WHATSAPP_API_KEY') ?? null,
+    /** Required on every route but liveness when set (X-Api-Key or Authorization: Bearer): a key with every scope, named `env`. */
+    apiKey,
+    /** Absolute path of the scoped keys file (re-read on SIGHUP), or null. */
+    apiKeysFile,
+    /** The keys at boot: WHATSAPP_API_KEY's and the file's. With either variable set a key is required, even if this is empty. */
+    apiKeys,
     /** Browser origins allowed to call the API (CORS and the Origin check); none by default. */
     allowedOrigins: list(env, 'WHATSAPP_ALLOWED_ORIGINS').map((origin) => origin.replace(/\/+$/, '')),
     /** Host names accepted besides localhost, 127.0.0.1 and [::1] (a reverse proxy's name). */

@@ -9,8 +9,10 @@ import { ListEventsDto } from './dto/list-events.dto.js';
 import { StreamEventsDto } from './dto/stream-events.dto.js';
 import { EventStreamService } from './event-stream.service.js';
 import { EventsService } from './events.service.js';
+import { RequireScope } from '../security/require-scope.decorator.js';
 
 @ApiTags('events')
+@RequireScope('read')
 @Controller('api/events')
 export class EventsController {
   constructor(

@@ -23,6 +23,7 @@ export class EventsTools {
     input: WaitForMessagesDto,
     output: EventsAnswerShape,
     annotations: { title: 'Wait for messages', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    scope: 'read',
     order: 8,
   })
   waitForMessages(dto: WaitForMessagesDto, { signal, session }: McpToolContext) {

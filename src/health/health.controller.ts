@@ -4,10 +4,12 @@ import { ApiErrors, ApiOpenRouteErrors } from '../openapi/api-errors.js';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '../openapi/doc-decorators.js';
 import { shapeRef } from '../common/shapes.js';
 import { HealthAnswerShape, ReadinessAnswerShape } from './health.answers.js';
-import { isAuthenticated } from '../security/api-key.js';
+import { isAuthenticated } from '../security/access.js';
 import { HealthService } from './health.service.js';
+import { AnyKey } from '../security/require-scope.decorator.js';
 
 @ApiTags('health')
+@AnyKey()
 @Controller()
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { requestIdOf } from '../common/request-id.js';
 import { routeOf } from '../common/route-label.js';
+import { grantOf } from '../security/access.js';
 
 type Req = IncomingMessage & Partial<Pick<Request, 'path' | 'route' | 'method'>>;
 
@@ -18,10 +19,13 @@ function loggedPath(request: Req): string | undefined {
   return route?.includes(':') ? route : (request.path ?? request.url);
 }
 
+/** The name of the key the request carried (`env` for WHATSAPP_API_KEY); none without a valid key or with no key configured. */
+const keyName = (request: Req): string | undefined => grantOf(request as Request)?.name ?? undefined;
+
 /**
  * One line per request, every request (also those refused before routing): request id, method,
- * path (no query string: it may hold phone numbers), route, status and duration. Headers and bodies
- * are never logged, so neither is the API key nor a message.
+ * path (no query string: it may hold phone numbers), route, the key's name, status and duration.
+ * Headers and bodies are never logged, so neither is the API key (nor its hash) nor a message.
  */
 export function accessLog(logger: Logger) {
   return pinoHttp({
@@ -37,8 +41,8 @@ export function accessLog(logger: Logger) {
       }),
       res: (response: ServerResponse) => ({ status: response.statusCode }),
     },
-    customSuccessObject: (request: Req, _response, value: object) => ({ ...value, route: routeOf(request) }),
-    customErrorObject: (request: Req, _response, _error, value: object) => ({ ...value, route: routeOf(request) }),
+    customSuccessObject: (request: Req, _response, value: object) => ({ ...value, route: routeOf(request), key: keyName(request) }),
+    customErrorObject: (request: Req, _response, _error, value: object) => ({ ...value, route: routeOf(request), key: keyName(request) }),
     customLogLevel: (_request, response, error) =>
       error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
     customSuccessMessage: (request: Req, response) => `${request.method} ${loggedPath(request)} ${response.statusCode}`,

@@ -3,6 +3,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest, isJSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
+import { carryGrant } from './mcp-access.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { type McpSession, McpSessionRegistry } from './mcp-session.registry.js';
 
@@ -80,6 +81,7 @@ export class McpHttpService {
   ) {}
 
   async post(request: Request, response: Response, body: unknown): Promise<void> {
+    carryGrant(request);
     const sessionId = request.header(SESSION_HEADER);
     if (sessionId !== undefined) return this.forward(sessionId, request, response, body);
     if (initializes(body)) return this.initialize(request, response, body);
@@ -88,6 +90,7 @@ export class McpHttpService {
 
   /** GET (the server-to-client SSE stream) and DELETE (end the session) need a session. */
   async withSession(request: Request, response: Response): Promise<void> {
+    carryGrant(request);
     const sessionId = request.header(SESSION_HEADER);
     if (sessionId === undefined) return rpcError(response, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     return this.forward(sessionId, request, response, undefined);

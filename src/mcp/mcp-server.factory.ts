@@ -10,6 +10,7 @@ import {
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { SERVICE_NAME, SERVICE_VERSION } from '../common/service.js';
+import { assertMayReadResources, callerGrant, resourceRefusal } from './mcp-access.js';
 import { McpResources } from './mcp-resources.js';
 import { McpTools } from './mcp-tools.js';
 
@@ -36,15 +37,21 @@ export class McpServerFactory {
       { name: SERVICE_NAME, title: 'WhatsApp (linked device)', version: SERVICE_VERSION },
       { capabilities: { tools: {}, resources: { subscribe: true } }, instructions: this.tools.instructions() },
     );
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.list() }));
+    server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => ({ tools: this.tools.list(callerGrant(extra.authInfo)) }));
     server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-      this.tools.call(request.params.name, request.params.arguments, extra.signal),
+      this.tools.call(request.params.name, request.params.arguments, extra.signal, callerGrant(extra.authInfo)),
     );
     // Resources are reached through their templates: there is no fixed list to give.
     server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [] }));
-    server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: this.resources.templates }));
-    server.setRequestHandler(ReadResourceRequestSchema, (request) => this.resources.read(request.params.uri));
-    server.setRequestHandler(SubscribeRequestSchema, (request) => {
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, (_request, extra) => ({
+      resourceTemplates: resourceRefusal(extra.authInfo) ? [] : this.resources.templates,
+    }));
+    server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => {
+      assertMayReadResources(extra.authInfo);
+      return this.resources.read(request.params.uri);
+    });
+    server.setRequestHandler(SubscribeRequestSchema, (request, extra) => {
+      assertMayReadResources(extra.authInfo);
       this.resources.subscribe(server, request.params.uri);
       return {};
     });

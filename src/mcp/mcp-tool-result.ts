@@ -50,7 +50,9 @@ export function resourceError(error: unknown): McpError {
         ? ErrorCode.InvalidParams
         : error.code === 'chat_not_found'
           ? RESOURCE_NOT_FOUND
-          : ErrorCode.InternalError;
+          : error.code === 'forbidden'
+            ? ErrorCode.InvalidRequest
+            : ErrorCode.InternalError;
     return new McpError(code, error.message, { code: error.code, message: error.message, ...error.details });
   }
   const errorId = randomUUID();

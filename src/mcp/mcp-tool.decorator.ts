@@ -1,6 +1,7 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
+import type { Scope } from '../security/access.js';
 
 /** What a feature declares about one of its tools; the schemas are derived from `input` and `output`. */
 export interface McpToolSpec {
@@ -12,6 +13,8 @@ export interface McpToolSpec {
   input?: new () => object;
   /** The answer shape, as the REST route documents it. */
   output: z.ZodType;
+  /** The scope a key needs to see and call it (as its REST route). */
+  scope: Scope;
   /** Its place in tools/list, which follows the linking flow rather than the modules. */
   order: number;
   /** A tool about the server rather than one account: it takes no `session` argument. */

@@ -6,6 +6,7 @@ import { AppError } from '../common/app-error.js';
 import { DEFAULT_SESSION, SESSION_NAME_PATTERN } from '../common/session-name.js';
 import { validateInput } from '../common/validation.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import { EVERY_SESSION, type Grant, lacksScope, refusal } from '../security/access.js';
 import { mcpInputSchema } from './mcp-input.js';
 import { McpInstructions, McpTool, type McpToolContext, type McpToolSpec } from './mcp-tool.decorator.js';
 import { toolError, toolSuccess } from './mcp-tool-result.js';
@@ -13,6 +14,9 @@ import { toolError, toolSuccess } from './mcp-tool-result.js';
 interface ToolEntry {
   tool: Tool;
   order: number;
+  scope: McpToolSpec['scope'];
+  /** About the server, not one account: no `session`, and the key must cover every session. */
+  serverWide: boolean;
   /** Validates the arguments with the REST DTO, then calls the feature's method (which calls the REST service). */
   run(args: Record<string, unknown>, context: McpToolContext): Promise<object>;
 }
@@ -36,8 +40,9 @@ export class McpTools {
     private readonly whatsapp: WhatsAppService,
   ) {}
 
-  list(): Tool[] {
-    return [...this.catalog.tools.values()].map(({ tool }) => tool);
+  /** The tools the caller's key may call. */
+  list(grant: Grant): Tool[] {
+    return [...this.catalog.tools.values()].filter(({ scope }) => grant.scopes.includes(scope)).map(({ tool }) => tool);
   }
 
   /** The server's `instructions`: the text the tools' modules contribute. */
@@ -45,13 +50,22 @@ export class McpTools {
     return this.catalog.instructions;
   }
 
-  /** An unknown tool is a protocol error (-32602); a failing tool is an `isError` result. */
-  async call(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {
+  /**
+   * An unknown tool is a protocol error (-32602); a failing tool is an `isError` result. A tool the key
+   * may not call (hidden from its tools/list), or a session it may not use, is a `forbidden` result
+   * naming the scope or session, as REST answers: the tool names are public, the refusal says why.
+   */
+  async call(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal, grant: Grant): Promise<CallToolResult> {
     const entry = this.catalog.tools.get(name);
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Call tools/list for the available tools.`);
+    if (!grant.scopes.includes(entry.scope)) return toolError(lacksScope(entry.scope));
     try {
-      const { session, ...rest } = args ?? {};
-      return toolSuccess(await entry.run(rest, { signal, session: this.sessionOf(session) }));
+      const { session: named, ...rest } = args ?? {};
+      // A session outside the key's list is refused before its existence is told.
+      const session = typeof named === 'string' ? named : DEFAULT_SESSION;
+      const refused = refusal(grant, null, entry.serverWide ? EVERY_SESSION : session);
+      if (refused) return toolError(refused);
+      return toolSuccess(await entry.run(rest, { signal, session: entry.serverWide ? DEFAULT_SESSION : this.sessionOf(named) }));
     } catch (error) {
       return toolError(error);
     }
@@ -102,10 +116,12 @@ const outputSchema = (shape: McpToolSpec['output']): Tool['outputSchema'] => ({ 
 type ToolMethod = (dto: object | undefined, context: McpToolContext) => unknown;
 
 function toolEntry(spec: McpToolSpec, invoke: ToolMethod): ToolEntry {
-  const { name, title, description, annotations, input, output, order, serverWide } = spec;
+  const { name, title, description, annotations, input, output, order, scope, serverWide } = spec;
   return {
     tool: { name, title, description, inputSchema: mcpInputSchema(input, !serverWide), outputSchema: outputSchema(output), annotations },
     order,
+    scope,
+    serverWide: serverWide === true,
     run: async (args, context) => (await invoke(input ? await validateInput(input, args) : undefined, context)) as object,
   };
 }

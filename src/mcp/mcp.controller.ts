@@ -4,6 +4,7 @@ import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, A
 import { shapeRef } from '../common/shapes.js';
 import { JsonRpcErrorShape } from './mcp.answers.js';
 import { McpHttpService } from './mcp-http.service.js';
+import { AnyKey } from '../security/require-scope.decorator.js';
 
 const SPEC = 'https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#streamable-http';
 const SESSION = { name: 'Mcp-Session-Id', description: 'The session id issued on initialize' };
@@ -27,6 +28,7 @@ const ApiMcpErrors = (...statuses: number[]): MethodDecorator =>
 
 /** MCP over Streamable HTTP. The SDK's transport writes every answer, hence `@Res()`. */
 @ApiTags('mcp')
+@AnyKey()
 @Controller('mcp')
 export class McpController {
   constructor(private readonly mcp: McpHttpService) {}

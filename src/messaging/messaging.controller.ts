@@ -9,6 +9,7 @@ import { ListChatsDto } from './dto/list-chats.dto.js';
 import { ReadMessagesDto } from './dto/read-messages.dto.js';
 import { SendMessageDto } from './dto/send-message.dto.js';
 import { MessagingService } from './messaging.service.js';
+import { RequireScope } from '../security/require-scope.decorator.js';
 
 /** Errors of every call that needs a ready client (a saved session may be started first). */
 const READY_ERRORS = ['not_ready', 'whatsapp_error', 'browser_unavailable'] as const;
@@ -19,6 +20,7 @@ export class MessagingController {
   constructor(private readonly messaging: MessagingService) {}
 
   @Post('send')
+  @RequireScope('send')
   @HttpCode(200)
   @Idempotent('send')
   @ApiOperation({ summary: 'Send a text message', description: 'Subject to the sending limits (429 with Retry-After).' })
@@ -29,6 +31,7 @@ export class MessagingController {
   }
 
   @Get('chats')
+  @RequireScope('read')
   @ApiOperation({ summary: 'List chats, newest activity first' })
   @ApiOkResponse({ schema: shapeRef(ChatsAnswerShape) })
   @ApiErrors('invalid_input', ...READY_ERRORS)
@@ -37,6 +40,7 @@ export class MessagingController {
   }
 
   @Get('messages')
+  @RequireScope('read')
   @ApiOperation({ summary: 'Read the last messages of a chat, oldest first' })
   @ApiOkResponse({ schema: shapeRef(MessagesAnswerShape) })
   @ApiErrors('invalid_input', ...READY_ERRORS, 'chat_not_found')
@@ -45,6 +49,7 @@ export class MessagingController {
   }
 
   @Post('messages')
+  @RequireScope('read')
   @HttpCode(200)
   @ApiOperation({ summary: 'Read the last messages of a chat, oldest first (same as the GET, input as JSON)' })
   @ApiOkResponse({ schema: shapeRef(MessagesAnswerShape) })

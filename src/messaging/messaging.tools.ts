@@ -37,6 +37,7 @@ export class MessagingTools {
     input: SendMessageToolDto,
     output: SendAnswerShape,
     annotations: { title: 'Send message', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    scope: 'send',
     order: 4,
   })
   send({ phone_number, message, idempotency_key }: SendMessageToolDto, { session }: McpToolContext) {
@@ -59,6 +60,7 @@ export class MessagingTools {
     input: ListChatsDto,
     output: ChatsAnswerShape,
     annotations: { title: 'List chats', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    scope: 'read',
     order: 5,
   })
   listChats(dto: ListChatsDto, { session }: McpToolContext) {
@@ -75,6 +77,7 @@ export class MessagingTools {
     input: ReadMessagesDto,
     output: MessagesAnswerShape,
     annotations: { title: 'Read messages', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    scope: 'read',
     order: 6,
   })
   readMessages(dto: ReadMessagesDto, { session }: McpToolContext) {

@@ -2,8 +2,10 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiErrors } from '../openapi/api-errors.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '../openapi/doc-decorators.js';
 import { MetricsService } from './metrics.service.js';
+import { RequireScope } from '../security/require-scope.decorator.js';
 
 @ApiTags('metrics')
+@RequireScope('admin', 'every')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

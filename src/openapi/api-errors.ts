@@ -17,7 +17,7 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
     message: 'A valid API key is required: send it as X-Api-Key: <key> or Authorization: Bearer <key>.',
   },
   forbidden: {
-    summary: 'A browser Origin not in WHATSAPP_ALLOWED_ORIGINS, or a Host not allowed',
+    summary: 'A key without the scope or session the route needs, a browser Origin not in WHATSAPP_ALLOWED_ORIGINS, or a Host not allowed',
     message: 'Origin https://evil.example is not allowed; list it in WHATSAPP_ALLOWED_ORIGINS to call this API from a browser.',
   },
   not_found: { summary: 'Unknown route', message: 'Cannot GET /nope' },

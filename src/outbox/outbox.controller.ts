@@ -8,8 +8,10 @@ import { EnqueueDto } from './dto/enqueue.dto.js';
 import { ListOutboxDto } from './dto/list-outbox.dto.js';
 import { OutboxItemAnswerShape, OutboxListAnswerShape } from './outbox.schemas.js';
 import { OutboxService } from './outbox.service.js';
+import { RequireScope } from '../security/require-scope.decorator.js';
 
 @ApiTags('outbox')
+@RequireScope('send')
 @Controller('api/outbox')
 export class OutboxController {
   constructor(private readonly outbox: OutboxService) {}

@@ -5,8 +5,9 @@ import { ApiErrors, ApiOpenRouteErrors, BODY_ERRORS } from '../openapi/api-error
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '../openapi/doc-decorators.js';
 import { shapeRef } from '../common/shapes.js';
 import { QrAnswerShape } from './qr.answers.js';
-import { isAuthenticated } from '../security/api-key.js';
+import { isAuthenticated } from '../security/access.js';
 import { QrService } from './qr.service.js';
+import { AnyKey, RequireScope } from '../security/require-scope.decorator.js';
 
 const HTML = { 'text/html': { schema: { type: 'string' } } } as const;
 
@@ -23,6 +24,7 @@ export class QrController {
   constructor(private readonly qr: QrService) {}
 
   @Get('qr')
+  @RequireScope('read')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', REFERRER_POLICY)
@@ -42,6 +44,7 @@ export class QrController {
   }
 
   @Post('qr/login')
+  @AnyKey()
   @Header('Referrer-Policy', REFERRER_POLICY)
   @HttpCode(303)
   @Header('Cache-Control', 'no-store')
@@ -73,6 +76,7 @@ export class QrController {
   }
 
   @Get('api/qr')
+  @RequireScope('read')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'The pending QR as JSON', description: 'Accepts the key or the QR cookie.' })
   @ApiOkResponse({ schema: shapeRef(QrAnswerShape) })

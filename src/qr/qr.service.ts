@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppConfig } from '../config/app-config.js';
 import { RateLimits } from '../limits/rate-limits.js';
 import { acceptKeyForm } from '../security/api-key.js';
+import { ApiKeys } from '../security/api-keys.js';
 import { QR_LOGIN_ROUTE } from '../security/security.middleware.js';
 import { DEFAULT_SESSION, SESSION_NAME_PATTERN } from '../common/session-name.js';
 import { sessionNotFound, WhatsAppService } from '../whatsapp/whatsapp.service.js';
@@ -17,7 +17,7 @@ const escapeHtml = (text: string): string =>
 export class QrService {
   constructor(
     private readonly whatsapp: WhatsAppService,
-    private readonly config: AppConfig,
+    private readonly keys: ApiKeys,
     private readonly limits: RateLimits,
   ) {}
 
@@ -48,7 +48,7 @@ export class QrService {
 
   /** The form's target: a right key sets the cookie and goes back to the QR page (303). Tries are limited. */
   async login(key: unknown, request: Request, response: Response, session: string): Promise<string | undefined> {
-    if (!(await acceptKeyForm(key, request, response, this.config.apiKey, this.limits))) return this.keyForm(response, session, true);
+    if (!(await acceptKeyForm(key, request, response, this.keys, this.limits))) return this.keyForm(response, session, true);
     response.setHeader('Location', `/qr${sessionQuery(session)}`);
     return undefined;
   }

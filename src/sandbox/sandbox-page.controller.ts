@@ -2,9 +2,10 @@ import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs
 import type { Request, Response } from 'express';
 import { ApiOpenRouteErrors, BODY_ERRORS } from '../openapi/api-errors.js';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '../openapi/doc-decorators.js';
-import { isAuthenticated } from '../security/api-key.js';
+import { isAuthenticated } from '../security/access.js';
 import { SandboxPageService } from './sandbox-page.service.js';
 import { SANDBOX_CSP } from './sandbox-routes.js';
+import { AnyKey, RequireScope } from '../security/require-scope.decorator.js';
 
 const text = (type: string) => ({ [type]: { schema: { type: 'string' } } });
 
@@ -21,6 +22,7 @@ export class SandboxPageController {
   constructor(private readonly pages: SandboxPageService) {}
 
   @Get()
+  @RequireScope('admin')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @Header('Content-Security-Policy', SANDBOX_CSP)
@@ -37,6 +39,7 @@ export class SandboxPageController {
   }
 
   @Post('login')
+  @AnyKey()
   @HttpCode(303)
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
@@ -64,6 +67,7 @@ export class SandboxPageController {
   }
 
   @Get('sandbox.js')
+  @AnyKey()
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: "The sandbox page's script" })
@@ -74,6 +78,7 @@ export class SandboxPageController {
   }
 
   @Get('sandbox.css')
+  @AnyKey()
   @Header('Content-Type', 'text/css; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: "The sandbox page's style sheet" })

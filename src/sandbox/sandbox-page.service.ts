@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppConfig } from '../config/app-config.js';
 import { RateLimits } from '../limits/rate-limits.js';
 import { acceptKeyForm } from '../security/api-key.js';
+import { ApiKeys } from '../security/api-keys.js';
 import { SandboxPhone } from './sandbox-phone.js';
 import { SANDBOX_ASSETS, SANDBOX_LOGIN_ROUTE, SANDBOX_PAGE_ROUTE } from './sandbox-routes.js';
 
@@ -22,7 +22,7 @@ export class SandboxPageService {
 
   constructor(
     private readonly sandbox: SandboxPhone,
-    private readonly config: AppConfig,
+    private readonly keys: ApiKeys,
     private readonly limits: RateLimits,
   ) {}
 
@@ -96,7 +96,7 @@ export class SandboxPageService {
 
   /** The form's target: a right key sets the QR page's cookie and goes back to the sandbox (303). Tries are limited. */
   async login(key: unknown, request: Request, response: Response): Promise<string | undefined> {
-    if (!(await acceptKeyForm(key, request, response, this.config.apiKey, this.limits))) return this.keyForm(response, true);
+    if (!(await acceptKeyForm(key, request, response, this.keys, this.limits))) return this.keyForm(response, true);
     response.status(303).setHeader('Location', SANDBOX_PAGE_ROUTE);
     return undefined;
   }

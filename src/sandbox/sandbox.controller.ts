@@ -24,12 +24,14 @@ import {
   SandboxSentShape,
   SandboxStateShape,
 } from './sandbox.answers.js';
+import { RequireScope } from '../security/require-scope.decorator.js';
 
 /** What a contact does, which needs the server linked to the phone (409 otherwise). */
 const CONTACT_ERRORS = [...BODY_ERRORS, 'not_ready', 'not_found'] as const;
 
 /** The simulated phone over JSON, for other projects' integration tests; registered only in a sandbox (404 elsewhere). */
 @ApiTags('sandbox')
+@RequireScope('admin')
 @Controller('api/sandbox')
 export class SandboxController {
   constructor(private readonly controls: SandboxControls) {}

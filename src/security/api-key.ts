@@ -1,8 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-
-const AUTHENTICATED = Symbol('authenticated');
-type Marked = Request & { [AUTHENTICATED]?: boolean };
+import type { ApiKeys } from './api-keys.js';
 
 /** Constant-time comparison; hashing first makes the lengths equal, so the length leaks nothing either. */
 export function keyMatches(presented: string | undefined, key: string): boolean {
@@ -20,27 +18,36 @@ export function presentedKey(request: Request): string | undefined {
 }
 
 /**
- * The QR page's cookie: `<issued at>.<HMAC of it with the key>`. It never reveals the key, stops
- * working when the key changes, and the server refuses it an hour after it was issued (Max-Age is
- * only the browser's side of that).
+ * The QR page's cookie: `<issued at>.<HMAC of it keyed with the key's SHA-256>`. It never reveals the
+ * key, stops working when the key changes or leaves the keys file, tells which key signed it (its
+ * scopes apply), and the server refuses it an hour after it was issued (Max-Age is only the
+ * browser's side of that).
  */
 export const QR_COOKIE = 'wa_mcp_qr';
 export const QR_COOKIE_MAX_AGE_S = 3600;
 
-const sign = (key: string, issuedAt: number): string =>
-  createHmac('sha256', key).update(`whatsapp-mcp-api qr page v1 ${issuedAt}`).digest('base64url');
+const sign = (keyDigest: Buffer, issuedAt: number): string =>
+  createHmac('sha256', keyDigest).update(`whatsapp-mcp-api qr page v1 ${issuedAt}`).digest('base64url');
 
-export function qrCookieValue(key: string, now: number = Date.now()): string {
+export function qrCookieValue(keyDigest: Buffer, now: number = Date.now()): string {
   const issuedAt = Math.floor(now / 1000);
-  return `${issuedAt}.${sign(key, issuedAt)}`;
+  return `${issuedAt}.${sign(keyDigest, issuedAt)}`;
 }
 
-export function qrCookieValid(value: string | undefined, key: string, now: number = Date.now()): boolean {
+/** The key that signed a valid cookie; every key is tried, whatever matched, as ApiKeys.match does. */
+export function qrCookieKey<K extends { digest: Buffer }>(
+  value: string | undefined,
+  keys: readonly K[],
+  now: number = Date.now(),
+): K | null {
   const match = /^(\d{1,12})\.([\w-]+)$/.exec(value ?? '');
-  if (!match) return false;
+  if (!match) return null;
   const issuedAt = Number(match[1]);
   const age = Math.floor(now / 1000) - issuedAt;
-  return age >= 0 && age <= QR_COOKIE_MAX_AGE_S && keyMatches(match[2], sign(key, issuedAt));
+  if (age < 0 || age > QR_COOKIE_MAX_AGE_S) return null;
+  let found: K | null = null;
+  for (const key of keys) found = keyMatches(match[2], sign(key.digest, issuedAt)) ? key : found;
+  return found;
 }
 
 export function cookie(request: Request, name: string): string | undefined {
@@ -51,15 +58,6 @@ export function cookie(request: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function markAuthenticated(request: Request, authenticated: boolean): void {
-  (request as Marked)[AUTHENTICATED] = authenticated;
-}
-
-/** Whether the request carried the key (always true when no key is configured). */
-export function isAuthenticated(request: Request): boolean {
-  return (request as Marked)[AUTHENTICATED] ?? false;
-}
-
 /** The sending-limit checks a key form uses (RateLimits): tries per address are limited. */
 export interface KeyAttempts {
   checkKeyAttempts(address: string): Promise<void>;
@@ -67,27 +65,28 @@ export interface KeyAttempts {
 }
 
 /**
- * The post of a page's key form (the QR page, the sandbox page): with a key set, a right one sets
+ * The post of a page's key form (the QR page, the sandbox page): with keys required, a right one sets
  * the pages' cookie; a wrong one counts against the address. True when the page may be shown.
  */
 export async function acceptKeyForm(
   key: unknown,
   request: { ip?: string; secure: boolean },
   response: { setHeader(name: string, value: string): unknown },
-  apiKey: string | null,
+  keys: ApiKeys,
   attempts: KeyAttempts,
 ): Promise<boolean> {
-  if (!apiKey) return true;
+  if (!keys.required) return true;
   const address = request.ip ?? 'unknown';
   await attempts.checkKeyAttempts(address);
-  if (!keyMatches(typeof key === 'string' ? key : undefined, apiKey)) {
+  const entry = keys.match(typeof key === 'string' ? key : undefined);
+  if (!entry) {
     await attempts.wrongKey(address);
     return false;
   }
   const secure = request.secure ? '; Secure' : '';
   response.setHeader(
     'Set-Cookie',
-    `${QR_COOKIE}=${qrCookieValue(apiKey)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`,
+    `${QR_COOKIE}=${qrCookieValue(entry.digest)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${QR_COOKIE_MAX_AGE_S}${secure}`,
   );
   return true;
 }

@@ -2,7 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../common/app-error.js';
 import { type AppConfig, isLoopbackHost } from '../config/app-config.js';
 import { acceptsSandboxCookie, SANDBOX_OPEN_ROUTES } from '../sandbox/sandbox-routes.js';
-import { cookie, keyMatches, markAuthenticated, presentedKey, QR_COOKIE, qrCookieValid } from './api-key.js';
+import { markGrant, OPEN_ACCESS } from './access.js';
+import { cookie, presentedKey, QR_COOKIE, qrCookieKey } from './api-key.js';
+import type { ApiKeys } from './api-keys.js';
 
 type Middleware = (request: Request, response: Response, next: NextFunction) => void;
 
@@ -74,25 +76,25 @@ export function allowsOrigin(config: AppConfig): (origin: string | undefined) =>
 }
 
 /**
- * With WHATSAPP_API_KEY set, every route but liveness (and the QR and sandbox pages' key forms) needs the key.
- * The sandbox's routes are open or take the cookie only in a sandbox; elsewhere they are unknown routes like any other.
+ * With a key required (WHATSAPP_API_KEY or WHATSAPP_API_KEYS_FILE), every route but liveness (and the QR and sandbox
+ * pages' key forms) needs one; the request is marked with its key's rights, which ScopeGuard checks. The sandbox's
+ * routes are open or take the cookie only in a sandbox; elsewhere they are unknown routes like any other.
  */
-export function apiKeyCheck(config: AppConfig): Middleware {
-  const key = config.apiKey;
+export function apiKeyCheck(keys: ApiKeys, config: AppConfig): Middleware {
   const open = new Set([...OPEN_ROUTES, `POST ${QR_LOGIN_ROUTE}`, ...(config.sandbox ? SANDBOX_OPEN_ROUTES : [])]);
   const cookieOpens = (method: string, path: string): boolean =>
     acceptsCookie(method, path) || (config.sandbox && acceptsSandboxCookie(path));
   return (request, _response, next) => {
-    if (!key) {
-      markAuthenticated(request, true);
+    if (!keys.required) {
+      markGrant(request, OPEN_ACCESS);
       return next();
     }
     const route = `${request.method} ${request.path}`;
-    const authenticated =
-      keyMatches(presentedKey(request), key) ||
-      (cookieOpens(request.method, request.path) && qrCookieValid(cookie(request, QR_COOKIE), key));
-    markAuthenticated(request, authenticated);
-    if (authenticated || open.has(route)) return next();
+    const key =
+      keys.match(presentedKey(request)) ??
+      (cookieOpens(request.method, request.path) ? qrCookieKey(cookie(request, QR_COOKIE), keys.all) : null);
+    markGrant(request, key);
+    if (key || open.has(route)) return next();
     next(new AppError('unauthorized', 'A valid API key is required: send it as X-Api-Key: <key> or Authorization: Bearer <key>.'));
   };
 }

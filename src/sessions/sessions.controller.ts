@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { shapeRef } from '../common/shapes.js';
 import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.js';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '../openapi/doc-decorators.js';
+import { RequireScope } from '../security/require-scope.decorator.js';
 import { CreateSessionDto } from './dto/create-session.dto.js';
 import { SessionAnswerShape, SessionDeletedShape, SessionsAnswerShape } from './sessions.answers.js';
 import { SessionsService } from './sessions.service.js';
@@ -12,6 +13,7 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Post()
+  @RequireScope('admin', 'every')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create a session (another WhatsApp account)',
@@ -24,6 +26,7 @@ export class SessionsController {
   }
 
   @Get()
+  @RequireScope('admin', 'every')
   @ApiOperation({ summary: 'List the sessions and their status' })
   @ApiOkResponse({ schema: shapeRef(SessionsAnswerShape) })
   @ApiErrors()
@@ -32,6 +35,7 @@ export class SessionsController {
   }
 
   @Get(':name')
+  @RequireScope('admin', { param: 'name' })
   @ApiOperation({ summary: 'One session and its status' })
   @ApiOkResponse({ schema: shapeRef(SessionAnswerShape) })
   @ApiErrors('session_not_found')
@@ -40,6 +44,7 @@ export class SessionsController {
   }
 
   @Post(':name/stop')
+  @RequireScope('admin', { param: 'name' })
   @HttpCode(200)
   @ApiOperation({
     summary: "Close the session's Chrome",
@@ -52,6 +57,7 @@ export class SessionsController {
   }
 
   @Delete(':name')
+  @RequireScope('admin', { param: 'name' })
   @ApiOperation({
     summary: 'Delete a session',
     description: 'Logs the account out, removes its profile and what the server stored for it (messages, queued sends, media).',

@@ -17,6 +17,7 @@ export class SessionsTools {
     annotations: { title: 'List sessions', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     order: 0.5,
     serverWide: true,
+    scope: 'admin',
   })
   list() {
     return this.sessions.list();

@@ -7,9 +7,11 @@ import { ChatHistoryDto } from './dto/chat-history.dto.js';
 import { SearchMessagesDto } from './dto/search-messages.dto.js';
 import { HistoryAnswerShape, SearchAnswerShape, StoredMessageAnswerShape } from './store.answers.js';
 import { StoreService } from './store.service.js';
+import { RequireScope } from '../security/require-scope.decorator.js';
 
 /** The stored messages; every route answers from the store, also while WhatsApp is not connected. */
 @ApiTags('store')
+@RequireScope('read')
 @Controller('api')
 export class StoreController {
   constructor(private readonly store: StoreService) {}

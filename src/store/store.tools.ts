@@ -23,6 +23,7 @@ export class StoreTools {
     input: SearchToolDto,
     output: SearchAnswerShape,
     annotations: { title: 'Search messages', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    scope: 'read',
     order: 6.5,
   })
   search(dto: SearchToolDto, { session }: McpToolContext) {

@@ -13,8 +13,10 @@ import {
 } from './webhooks.answers.js';
 import { CreateWebhookDto, ListDeliveriesDto, UpdateWebhookDto } from './dto/webhook.dto.js';
 import { WebhooksService } from './webhooks.service.js';
+import { RequireScope } from '../security/require-scope.decorator.js';
 
 @ApiTags('webhooks')
+@RequireScope('admin', 'every')
 @Controller('api/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}

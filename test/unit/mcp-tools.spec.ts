@@ -7,6 +7,7 @@ import { MessagingService } from '../../src/messaging/messaging.service.js';
 import { MessagingTools } from '../../src/messaging/messaging.tools.js';
 import { McpTools } from '../../src/mcp/mcp-tools.js';
 import { WhatsAppService } from '../../src/whatsapp/whatsapp.service.js';
+import { OPEN_ACCESS } from '../../src/security/access.js';
 
 /** Every place in a schema that writes `type` as an array, as a path. */
 function typeArrays(node: unknown, at: string): string[] {
@@ -37,7 +38,7 @@ describe('McpTools (discovered from the feature modules)', () => {
   });
 
   it('finds the seven tools, in the order of the linking flow', () => {
-    expect(tools.list().map((tool) => tool.name)).toEqual([
+    expect(tools.list(OPEN_ACCESS).map((tool) => tool.name)).toEqual([
       'whatsapp_status',
       'whatsapp_start_auth',
       'whatsapp_pairing_code',
@@ -49,14 +50,16 @@ describe('McpTools (discovered from the feature modules)', () => {
   });
 
   it('writes no `type` as an array in any schema (portable to single-type dialects)', () => {
-    const found = tools.list().flatMap((tool) => typeArrays({ inputSchema: tool.inputSchema, outputSchema: tool.outputSchema }, tool.name));
+    const found = tools
+      .list(OPEN_ACCESS)
+      .flatMap((tool) => typeArrays({ inputSchema: tool.inputSchema, outputSchema: tool.outputSchema }, tool.name));
     expect(found).toEqual([]);
     // The check sees one when there is one.
     expect(typeArrays({ properties: { a: { type: ['string', 'null'] } } }, 'x')).toEqual(['x.properties.a.type']);
   });
 
   it('takes its instructions from the modules and names tools that exist', () => {
-    const names = new Set(tools.list().map((tool) => tool.name));
+    const names = new Set(tools.list(OPEN_ACCESS).map((tool) => tool.name));
     const mentioned = tools.instructions().match(/whatsapp_[a-z_]+/g) ?? [];
     expect(mentioned.length).toBeGreaterThan(3);
     expect(mentioned.filter((name) => !names.has(name))).toEqual([]);

@@ -1,0 +1,31 @@
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { Request } from 'express';
+import { DEFAULT_SESSION } from '../common/session-name.js';
+import { type Grant, grantOf, OPEN_ACCESS, refusal } from '../security/access.js';
+import { resourceError } from './mcp-tool-result.js';
+
+const NO_ACCESS: Grant = { name: null, scopes: [], sessions: [] };
+
+/**
+ * The caller's rights travel with each HTTP request to the MCP handlers the way the SDK carries
+ * credentials: its transport hands `request.auth` to them as `extra.authInfo`. A session opened by
+ * one key is therefore still checked against the key of every later request. The key itself is not copied.
+ */
+export function carryGrant(request: Request): void {
+  const grant = grantOf(request) ?? NO_ACCESS;
+  (request as Request & { auth?: AuthInfo }).auth = { token: '', clientId: grant.name ?? '', scopes: [...grant.scopes], extra: { grant } };
+}
+
+/** The rights of a call: over HTTP the request's; over stdio (no authInfo) every right, as the local user runs the process. */
+export function callerGrant(authInfo: AuthInfo | undefined): Grant {
+  if (!authInfo) return OPEN_ACCESS;
+  return (authInfo.extra?.grant as Grant | undefined) ?? NO_ACCESS;
+}
+
+/** Every resource is a chat's messages, on the default session: they need `read` there. */
+export const resourceRefusal = (authInfo: AuthInfo | undefined) => refusal(callerGrant(authInfo), 'read', DEFAULT_SESSION);
+
+export function assertMayReadResources(authInfo: AuthInfo | undefined): void {
+  const refused = resourceRefusal(authInfo);
+  if (refused) throw resourceError(refused);
+}
