@@ -5,7 +5,13 @@ import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { McpError, type ReadResourceResult, type ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { merge, map, type Subscription } from 'rxjs';
 import { describeError } from '../common/describe-error.js';
-import { McpResourceTemplate, type McpResourceParams, type McpResourceSource, type McpResourceSpec } from './mcp-resource.decorator.js';
+import {
+  McpResourceTemplate,
+  type McpResourceParams,
+  type McpResourceSource,
+  type McpResourceSpec,
+  ResourceFile,
+} from './mcp-resource.decorator.js';
 import { RESOURCE_NOT_FOUND, resourceError } from './mcp-tool-result.js';
 
 interface Family {
@@ -40,12 +46,13 @@ export class McpResources implements OnModuleDestroy {
 
   async read(uri: string): Promise<ReadResourceResult> {
     const { family, params } = this.resolve(uri);
-    let answer: object;
+    let answer: object | ResourceFile;
     try {
       answer = await family.source.read(params);
     } catch (error) {
       throw resourceError(error);
     }
+    if (answer instanceof ResourceFile) return { contents: [{ uri, mimeType: answer.mimeType, blob: answer.data.toString('base64') }] };
     return { contents: [{ uri, mimeType: family.spec.mimeType, text: JSON.stringify(answer) }] };
   }
 
