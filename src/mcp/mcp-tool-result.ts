@@ -50,7 +50,7 @@ export function toolError(error: unknown): CallToolResult {
 
 /** The spec's JSON-RPC code for a resource that does not exist. */
 export const RESOURCE_NOT_FOUND = -32002;
-const NOT_FOUND_CODES = new Set<string>(['chat_not_found', 'message_not_found', 'no_media']);
+const NOT_FOUND_CODES = new Set<string>(['not_found', 'chat_not_found', 'message_not_found', 'no_media']);
 
 /**
  * The one mapping of our errors to a failed resources/read, which has no `isError` result: a

@@ -70,12 +70,16 @@ export function toMessageSummary(message: LibMessage): MessageSummary {
   };
 }
 
+const SERIALIZED_MESSAGE_ID = /^(true|false)_[^_]+_[^_]+(_[^_]+)?$/;
+
 /**
  * A message's file through the library's own downloadMedia (WhatsApp Web's download manager
  * fetches and decrypts it in the page); null when the message is unknown, has no media, or the
  * phone no longer has it.
  */
 export async function downloadMessageMedia(lib: LibClient, messageId: string): Promise<MediaFile | null> {
+  // The library throws for an id it cannot parse (not 3 or 4 parts) that it does not hold: that is "no such message".
+  if (!SERIALIZED_MESSAGE_ID.test(messageId)) return null;
   const message = await lib.getMessageById(messageId);
   if (!message?.hasMedia) return null;
   const media = await message.downloadMedia();

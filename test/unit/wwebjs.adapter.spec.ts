@@ -10,6 +10,7 @@ import {
   type LibClient,
   type LibMessage,
   toAck,
+  downloadMessageMedia,
   toChatMessage,
   toEdit,
   toReaction,
@@ -275,5 +276,11 @@ describe('message events mapped to our types', () => {
     });
     expect(toChatMessage(voice).media).toEqual({ mimetype: 'audio/ogg; codecs=opus', filename: null, size: null });
     expect(Object.keys(toChatMessage(incoming))).not.toContain('media');
+  });
+
+  it('a download of an id the library cannot parse finds no message, without asking the page', async () => {
+    const lib = { getMessageById: () => Promise.reject(new Error('Invalid serialized message id specified')) } as unknown as LibClient;
+    await expect(downloadMessageMedia(lib, 'not-a-message-id')).resolves.toBeNull();
+    await expect(downloadMessageMedia(lib, `false_${PEER}_A`)).rejects.toThrow('Invalid serialized message id specified');
   });
 });

@@ -82,21 +82,29 @@ export class MediaCache implements OnApplicationBootstrap {
   async keep(session: string, messageId: string, file: MediaFile, generation: number): Promise<MediaContent> {
     const content = inMemory(file);
     if (content.size > this.limit.maxBytes || generation !== this.generation(session)) return content;
+    try {
+      await this.write(session, messageId, content, file.data, generation);
+    } catch (error) {
+      this.logger.warn(`Could not keep a downloaded file in the media cache: ${describeError(error)}`);
+    }
+    return content;
+  }
+
+  private async write(session: string, messageId: string, content: MediaContent, data: Buffer, generation: number): Promise<void> {
     await this.evict(content.size);
     const folder = await this.folder(session);
     const name = sha256(messageId);
     const partial = join(folder, `${name}.${randomUUID()}.tmp`);
-    await writeFile(partial, file.data, { mode: 0o600, flag: 'wx' });
+    await writeFile(partial, data, { mode: 0o600, flag: 'wx' });
     if (generation !== this.generation(session)) {
       await rm(partial, { force: true });
-      return content;
+      return;
     }
     await rename(partial, join(folder, name));
     const { mimetype, filename, size } = content;
     this.index.put({ session, message_id: messageId, file: name, mimetype, filename, size, sha256: content.sha256, used_at: this.now() });
     // Downloads that ran side by side may each have made room for themselves only.
     await this.evict(0, `${session}\n${messageId}`);
-    return content;
   }
 
   /** Drops one message's file (deleted for everyone). */
