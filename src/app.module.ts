@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { McpModule } from './mcp/mcp.module.js';
+import { MediaDownloadModule } from './media/download/media-download.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
@@ -35,6 +36,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     MessagingModule,
     OutboxModule,
     StoreModule,
+    MediaDownloadModule,
     QrModule,
     McpModule,
   ],

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { urlencoded } from 'express';
+import { json, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppExceptionFilter } from './common/app-exception.filter.js';
@@ -12,7 +12,7 @@ import { ROOT_LOGGER } from './logging/root-logger.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { setupOpenApi } from './openapi/openapi.js';
-import { SANDBOX_LOGIN_ROUTE } from './sandbox/sandbox-routes.js';
+import { SANDBOX_INCOMING_LIMIT, SANDBOX_INCOMING_ROUTES, SANDBOX_LOGIN_ROUTE } from './sandbox/sandbox-routes.js';
 import { sessionRouting } from './sessions/session-routing.js';
 import { WhatsAppService } from './whatsapp/whatsapp.service.js';
 import { ApiKeys } from './security/api-keys.js';
@@ -57,6 +57,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   });
   app.use(apiKeyCheck(app.get(ApiKeys), config));
   app.use(sessionRouting(app.get(WhatsAppService)));
+  // Before the global parser: a body this one has read is not read again.
+  if (config.sandbox) app.use(SANDBOX_INCOMING_ROUTES, json({ limit: SANDBOX_INCOMING_LIMIT }));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(rejectDeepJson);
   // Form bodies only where a form posts: elsewhere an HTML form could not even reach a handler.

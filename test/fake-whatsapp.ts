@@ -13,6 +13,7 @@ import {
   ClientGoneError,
   type ChatSummary,
   type ClientLaunchOptions,
+  type MediaFile,
   type MessageSummary,
   type SentMessage,
   type WhatsAppClient,
@@ -185,6 +186,11 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     return { chat, messages: (this.world.messages.get(chatId) ?? []).slice(-limit) };
   }
 
+  async downloadMedia(messageId: string): Promise<MediaFile | null> {
+    this.world.downloads.push(messageId);
+    return this.world.media.get(messageId) ?? null;
+  }
+
   account(): AccountInfo | null {
     return this.linked ? FAKE_ACCOUNT : null;
   }
@@ -219,6 +225,9 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
   }
   chats: ChatSummary[] = [];
   readonly messages = new Map<string, MessageSummary[]>();
+  /** The files WhatsApp holds, by message id, and the ids of every download asked for. */
+  readonly media = new Map<string, MediaFile>();
+  readonly downloads: string[] = [];
 
   async prepare(): Promise<void> {}
 

@@ -21,6 +21,7 @@ export const ALL_TOOLS: readonly string[] = [
   'whatsapp_wait_for_messages',
   'whatsapp_search_messages',
   'whatsapp_list_sessions',
+  'whatsapp_download_media',
 ];
 
 export interface McpTestApp extends TestApp {

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'not_on_whatsapp'
   | 'chat_not_found'
   | 'message_not_found'
+  | 'no_media'
   | 'store_disabled'
   | 'not_ready'
   | 'start_failed'

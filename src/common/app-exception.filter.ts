@@ -10,6 +10,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_on_whatsapp: 404,
   chat_not_found: 404,
   message_not_found: 404,
+  no_media: 404,
   not_ready: 409,
   store_disabled: 409,
   webhook_read_only: 409,

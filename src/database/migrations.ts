@@ -192,6 +192,36 @@ export const MIGRATIONS: readonly Migration[] = [
         ) WITHOUT ROWID;
       `),
   },
+  {
+    version: 7,
+    name: 'message media',
+    // What WhatsApp announces of a message's file (`{ mimetype, filename, size }` as JSON); null without media.
+    up: (db) => db.exec(`ALTER TABLE store_messages ADD COLUMN media TEXT`),
+  },
+  {
+    version: 8,
+    name: 'media cache',
+    /*
+     * The downloaded files in WHATSAPP_DATA_DIR/media/<session>/ (src/media/download): one row per
+     * file, so the cache's total and its least recently used files are one query away. `used_at`
+     * is epoch milliseconds.
+     */
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE media_cache (
+          session    TEXT    NOT NULL,
+          message_id TEXT    NOT NULL,
+          file       TEXT    NOT NULL,
+          mimetype   TEXT    NOT NULL,
+          filename   TEXT,
+          size       INTEGER NOT NULL,
+          sha256     TEXT    NOT NULL,
+          used_at    INTEGER NOT NULL,
+          PRIMARY KEY (session, message_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX media_cache_used ON media_cache (used_at);
+      `),
+  },
 ];
 
 export class SchemaTooNewError extends Error {

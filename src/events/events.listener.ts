@@ -1,11 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { describeError } from '../common/describe-error.js';
+import { mediaUrl } from '../common/media-url.js';
 import { OutboxTopic, type OutboxEventPayloads } from '../outbox/outbox-item.js';
+import type { ChatMessage } from '../whatsapp/whatsapp-client.port.js';
 import { WhatsAppTopic, type WhatsAppEventPayloads as Payloads } from '../whatsapp/whatsapp-events.js';
 import type { EventType } from './event-envelope.js';
 import { EventsService } from './events.service.js';
 import { SentMessageRegistry } from './sent-message.registry.js';
+
+/** A message with media carries where to download it, never the bytes. */
+const withMediaUrl = (session: string, message: ChatMessage): Record<string, unknown> =>
+  message.media ? { ...message, media_url: mediaUrl(session, message.id) } : { ...message };
 
 /**
  * Maps every bus topic to the contract's event and stores it. Runs inside the session's
@@ -28,14 +34,14 @@ export class EventsListener {
 
   @OnEvent(WhatsAppTopic.received)
   received({ session, at, message }: Payloads['whatsapp.message.received']): void {
-    this.store(session, at, 'message.received', { ...message });
+    this.store(session, at, 'message.received', withMediaUrl(session, message));
   }
 
   @OnEvent(WhatsAppTopic.created)
   created({ session, at, message }: Payloads['whatsapp.message.created']): void {
     // The library's message_create also fires for incoming messages; those are message.received.
     if (!message.from_me) return;
-    this.store(session, at, 'message.sent', { ...message, source: this.sent.sourceOf(message) });
+    this.store(session, at, 'message.sent', { ...withMediaUrl(session, message), source: this.sent.sourceOf(message) });
   }
 
   @OnEvent(WhatsAppTopic.ack)

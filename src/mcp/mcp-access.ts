@@ -25,7 +25,8 @@ export function callerGrant(authInfo: AuthInfo | undefined): Grant {
 /** Every resource is a chat's messages, on the default session: they need `read` there. */
 export const resourceRefusal = (authInfo: AuthInfo | undefined) => refusal(callerGrant(authInfo), 'read', DEFAULT_SESSION);
 
-export function assertMayReadResources(authInfo: AuthInfo | undefined): void {
-  const refused = resourceRefusal(authInfo);
+/** `read` on `session`: the resource's own session (a media file's), else `default`. */
+export function assertMayReadResources(authInfo: AuthInfo | undefined, session = DEFAULT_SESSION): void {
+  const refused = refusal(callerGrant(authInfo), 'read', session);
   if (refused) throw resourceError(refused);
 }

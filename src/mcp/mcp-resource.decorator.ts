@@ -7,8 +7,16 @@ export interface McpResourceSpec {
   name: string;
   title: string;
   description: string;
-  /** The content is the answer of `read`, as JSON. */
-  mimeType: 'application/json';
+  /** The content is the answer of `read`, as JSON; or, for files (a ResourceFile each), the type they share at most. */
+  mimeType: 'application/json' | 'application/octet-stream';
+}
+
+/** A resource whose content is a file: sent as a base64 `blob` with the file's own type. */
+export class ResourceFile {
+  constructor(
+    readonly mimeType: string,
+    readonly data: Buffer,
+  ) {}
 }
 
 /** The variables of a template's URI, decoded. */
@@ -17,7 +25,7 @@ export type McpResourceParams = Record<string, string>;
 /** A provider marked with @McpResourceTemplate serves the resources of its template. */
 export interface McpResourceSource {
   /** The content of one resource; an AppError is answered as the MCP error of its code. */
-  read(params: McpResourceParams): Promise<object>;
+  read(params: McpResourceParams): Promise<object | ResourceFile>;
   /** The variables of each resource whose content changed, as they change: subscribed clients are told. */
   readonly updated$: Observable<McpResourceParams>;
 }

@@ -30,6 +30,9 @@ function fakeServer(): { server: Server; notified: string[] } {
   return { server, notified };
 }
 
+/** The caller may read every session. */
+const allow = (): void => undefined;
+
 describe('McpResources (discovered from the feature modules)', () => {
   let resources: McpResources;
   let things: Things;
@@ -44,14 +47,14 @@ describe('McpResources (discovered from the feature modules)', () => {
     expect(resources.templates).toEqual([
       { uriTemplate: 'test://things/{id}', name: 'thing', title: 'A thing', description: 'For the test', mimeType: 'application/json' },
     ]);
-    await expect(resources.read('test://things/a%40b')).resolves.toEqual({
+    await expect(resources.read('test://things/a%40b', allow)).resolves.toEqual({
       contents: [{ uri: 'test://things/a%40b', mimeType: 'application/json', text: '{"id":"a@b"}' }],
     });
   });
 
   it('answers an unknown URI and a failing read as JSON-RPC errors', async () => {
-    await expect(resources.read('test://other/1')).rejects.toMatchObject({ code: -32002 });
-    await expect(resources.read('test://things/missing')).rejects.toMatchObject({
+    await expect(resources.read('test://other/1', allow)).rejects.toMatchObject({ code: -32002 });
+    await expect(resources.read('test://things/missing', allow)).rejects.toMatchObject({
       code: -32002,
       data: { code: 'chat_not_found', message: 'There is no chat missing.' },
     });

@@ -1,3 +1,4 @@
+import { DEFAULT_SESSION } from '../common/session-name.js';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -5,7 +6,13 @@ import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { McpError, type ReadResourceResult, type ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { merge, map, type Subscription } from 'rxjs';
 import { describeError } from '../common/describe-error.js';
-import { McpResourceTemplate, type McpResourceParams, type McpResourceSource, type McpResourceSpec } from './mcp-resource.decorator.js';
+import {
+  McpResourceTemplate,
+  type McpResourceParams,
+  type McpResourceSource,
+  type McpResourceSpec,
+  ResourceFile,
+} from './mcp-resource.decorator.js';
 import { RESOURCE_NOT_FOUND, resourceError } from './mcp-tool-result.js';
 
 interface Family {
@@ -38,14 +45,17 @@ export class McpResources implements OnModuleDestroy {
     return this.families.map(({ spec }) => ({ ...spec }));
   }
 
-  async read(uri: string): Promise<ReadResourceResult> {
+  /** `authorise` throws when the caller may not read the session the URI names (`default` when it names none). */
+  async read(uri: string, authorise: (session: string) => void): Promise<ReadResourceResult> {
     const { family, params } = this.resolve(uri);
-    let answer: object;
+    authorise(params.session ?? DEFAULT_SESSION);
+    let answer: object | ResourceFile;
     try {
       answer = await family.source.read(params);
     } catch (error) {
       throw resourceError(error);
     }
+    if (answer instanceof ResourceFile) return { contents: [{ uri, mimeType: answer.mimeType, blob: answer.data.toString('base64') }] };
     return { contents: [{ uri, mimeType: family.spec.mimeType, text: JSON.stringify(answer) }] };
   }
 

@@ -48,7 +48,7 @@ export class McpServerFactory {
     }));
     server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => {
       assertMayReadResources(extra.authInfo);
-      return this.resources.read(request.params.uri);
+      return this.resources.read(request.params.uri, (session) => assertMayReadResources(extra.authInfo, session));
     });
     server.setRequestHandler(SubscribeRequestSchema, (request, extra) => {
       assertMayReadResources(extra.authInfo);

@@ -1,15 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, type ContentBlock, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { AppError } from '../common/app-error.js';
 import type { ErrorBody } from '../common/app-exception.filter.js';
 
 const logger = new Logger('MCP');
 
+const EXTRA_CONTENT = Symbol('extra MCP content');
+type WithContent = { [EXTRA_CONTENT]?: ContentBlock[] };
+
+/**
+ * An answer that also carries content blocks beyond its JSON text (an image, a link to a
+ * resource); they follow the text, which stays `content[0]`. Held under a symbol, so neither the
+ * structured content nor the text shows them.
+ */
+export function withContent<T extends object>(answer: T, content: ContentBlock[]): T {
+  Object.defineProperty(answer, EXTRA_CONTENT, { value: content, enumerable: false });
+  return answer;
+}
+
 /** A tool's answer: the REST answer as structured content, and the same JSON as text (where the original's clients read it). */
 export function toolSuccess(answer: object): CallToolResult {
   return {
-    content: [{ type: 'text', text: JSON.stringify(answer) }],
+    content: [{ type: 'text', text: JSON.stringify(answer) }, ...((answer as WithContent)[EXTRA_CONTENT] ?? [])],
     structuredContent: answer as Record<string, unknown>,
   };
 }
@@ -37,6 +50,7 @@ export function toolError(error: unknown): CallToolResult {
 
 /** The spec's JSON-RPC code for a resource that does not exist. */
 export const RESOURCE_NOT_FOUND = -32002;
+const NOT_FOUND_CODES = new Set<string>(['not_found', 'chat_not_found', 'message_not_found', 'no_media']);
 
 /**
  * The one mapping of our errors to a failed resources/read, which has no `isError` result: a
@@ -48,7 +62,7 @@ export function resourceError(error: unknown): McpError {
     const code =
       error.code === 'invalid_input'
         ? ErrorCode.InvalidParams
-        : error.code === 'chat_not_found'
+        : NOT_FOUND_CODES.has(error.code)
           ? RESOURCE_NOT_FOUND
           : error.code === 'forbidden'
             ? ErrorCode.InvalidRequest

@@ -39,6 +39,10 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
     summary: 'WHATSAPP_MAX_SESSIONS sessions exist already',
     message: 'This server holds at most 10 sessions (WHATSAPP_MAX_SESSIONS); delete one first.',
   },
+  no_media: {
+    summary: 'The message has no file, or WhatsApp no longer has it',
+    message: 'The message true_15551234567@c.us_3EB0C767D26A1B2C3D4E has no media to download.',
+  },
   store_disabled: {
     summary: 'The message store is off (WHATSAPP_STORE=off)',
     message:

@@ -53,9 +53,9 @@ export class SandboxControls {
     };
   }
 
-  async incoming({ from, body, group }: IncomingDto): Promise<Done & { id: string }> {
+  async incoming({ from, body, group, media }: IncomingDto): Promise<Done & { id: string }> {
     await this.requireLinked();
-    const { id } = await this.phone.deliverIncoming({ from: `${from}@c.us`, body, group }).catch(phoneFailure);
+    const { id } = await this.phone.deliverIncoming({ from: `${from}@c.us`, body: body ?? '', group, media }).catch(phoneFailure);
     return { ok: true, id };
   }
 

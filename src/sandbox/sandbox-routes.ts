@@ -7,6 +7,12 @@
 
 export const SANDBOX_PAGE_ROUTE = '/sandbox';
 export const SANDBOX_LOGIN_ROUTE = '/sandbox/login';
+/**
+ * A contact's message may carry a file as base64 (up to 16 MiB, 21⅓ MiB encoded): this route alone
+ * reads JSON up to this size; every other keeps the global 1 MiB.
+ */
+export const SANDBOX_INCOMING_ROUTES = ['/api/sandbox/incoming', '/api/sessions/:session/sandbox/incoming'];
+export const SANDBOX_INCOMING_LIMIT = '22mb';
 export const SANDBOX_ASSETS = { script: '/sandbox/sandbox.js', style: '/sandbox/sandbox.css' } as const;
 
 /** Answered without the key: the page (a key form until the cookie is set), its two files and the form's target. */

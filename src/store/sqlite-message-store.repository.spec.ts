@@ -230,4 +230,17 @@ describe('SqliteMessageStoreRepository', () => {
     expect(store.counts('work')).toEqual({ chats: 1, messages: 1 });
     expect(bodies(store, 'new')).toEqual([]);
   });
+
+  it("keeps a message's media as WhatsApp announced it, and none for a text message", () => {
+    const { store } = openStore();
+    const media = { mimetype: 'image/jpeg', filename: null, size: 1234 };
+    const photo = message('a caption', { type: 'image', has_media: true, media });
+    const text = message('plain');
+    store.upsertMessage('default', photo);
+    store.upsertMessage('default', text);
+    expect(store.get('default', photo.id)).toMatchObject({ has_media: true, media });
+    expect(Object.keys(store.get('default', text.id)!)).not.toContain('media');
+    store.upsertMessage('default', { ...photo, media: { ...media, size: 99 } });
+    expect(store.get('default', photo.id)?.media).toEqual({ ...media, size: 99 });
+  });
 });

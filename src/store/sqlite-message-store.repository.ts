@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { invalidInput } from '../common/app-error.js';
-import type { AckName, ChatMessage, MessageSummary } from '../whatsapp/whatsapp-client.port.js';
+import type { AckName, ChatMessage, MediaInfo, MessageSummary } from '../whatsapp/whatsapp-client.port.js';
 import {
   type ChatInfo,
   type HistoryResult,
@@ -34,6 +34,7 @@ interface MessageRow {
   body: string;
   timestamp: number;
   has_media: number;
+  media: string | null;
   ack: number;
   edited: number;
   revoked: number;
@@ -52,6 +53,7 @@ function toMessage(row: MessageRow): StoredMessage {
     body: row.body,
     timestamp: row.timestamp,
     has_media: row.has_media === 1,
+    ...(row.media !== null && { media: JSON.parse(row.media) as MediaInfo }),
     ack: ackName(row.ack),
     edited: row.edited === 1,
     revoked: row.revoked === 1,
@@ -105,6 +107,7 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
       body: message.body,
       timestamp: message.timestamp,
       has_media: message.has_media ? 1 : 0,
+      media: message.media ? JSON.stringify(message.media) : null,
       // What we sent starts unconfirmed; what we received has, by definition, reached this device.
       ack: ackRank(message.from_me ? 'pending' : 'device'),
     });

@@ -1,7 +1,7 @@
 /* The message store's SQL, prepared once by SqliteMessageStoreRepository. */
 
 export const COLUMNS =
-  'm.pk, m.id, m.chat_id, m.from_id, m.to_id, m.author, m.from_me, m.type, m.body, m.timestamp, m.has_media, m.ack, m.edited, m.revoked, m.reactions';
+  'm.pk, m.id, m.chat_id, m.from_id, m.to_id, m.author, m.from_me, m.type, m.body, m.timestamp, m.has_media, m.media, m.ack, m.edited, m.revoked, m.reactions';
 
 // bm25() is negative, more negative = more relevant: ascending order puts the best first. Only the
 // ranking runs over every match, with the narrowest rows to sort; the page's messages, chat names
@@ -37,12 +37,13 @@ ON CONFLICT (session, id) DO UPDATE SET last_activity = max(last_activity, exclu
 // A message seen again (backfill after an event, an event replayed) refreshes what WhatsApp shows
 // now, but never brings back the text of a revoked message nor resets ack, edit or reactions.
 const UPSERT_MESSAGE = `
-INSERT INTO store_messages (session, id, chat_id, from_id, to_id, author, from_me, type, body, timestamp, has_media, ack)
-VALUES (@session, @id, @chat_id, @from, @to, @author, @from_me, @type, @body, @timestamp, @has_media, @ack)
+INSERT INTO store_messages (session, id, chat_id, from_id, to_id, author, from_me, type, body, timestamp, has_media, media, ack)
+VALUES (@session, @id, @chat_id, @from, @to, @author, @from_me, @type, @body, @timestamp, @has_media, @media, @ack)
 ON CONFLICT (session, id) DO UPDATE SET
   type = CASE WHEN revoked THEN type ELSE excluded.type END,
   body = CASE WHEN revoked THEN body ELSE excluded.body END,
-  has_media = excluded.has_media`;
+  has_media = excluded.has_media,
+  media = excluded.media`;
 
 export const STATEMENTS = {
   chatOfMessage: UPSERT_CHAT_OF_MESSAGE,

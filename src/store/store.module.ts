@@ -37,6 +37,7 @@ import { StoreTools } from './store.tools.js';
     StoreService,
     StoreTools,
   ],
+  exports: [MessageStoreRepository],
 })
 export class StoreModule {
   /** The gauges show the default session, as the other WhatsApp gauges do. */

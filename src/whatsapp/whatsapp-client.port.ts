@@ -21,7 +21,24 @@ export interface AccountInfo {
   platform: string;
 }
 
-/** The contract's `<message>`; `timestamp` is Unix seconds as the library gives it. */
+/** What WhatsApp announces of a message's file: `filename` for documents, `size` in bytes (null when not given). */
+export interface MediaInfo {
+  mimetype: string;
+  filename: string | null;
+  size: number | null;
+}
+
+/** A message's file, downloaded. */
+export interface MediaFile {
+  data: Buffer;
+  mimetype: string;
+  filename: string | null;
+}
+
+/**
+ * The contract's `<message>`; `timestamp` is Unix seconds as the library gives it. `media` is only
+ * there on a message with media, so a text message keeps the original's nine fields exactly.
+ */
 export interface MessageSummary {
   id: string;
   from: string;
@@ -32,6 +49,7 @@ export interface MessageSummary {
   body: string;
   timestamp: number;
   has_media: boolean;
+  media?: MediaInfo;
 }
 
 /** The contract's `<chat>`. */
@@ -131,6 +149,11 @@ export interface WhatsAppClient {
   getChats(limit: number): Promise<ChatSummary[]>;
   /** The chat and its last `limit` messages, oldest first; null when there is no such chat. */
   getChatMessages(chatId: string, limit: number): Promise<{ chat: ChatSummary; messages: MessageSummary[] } | null>;
+  /**
+   * The file of a message; null when there is no such message, it has no media, or WhatsApp can no
+   * longer give it (expired on the phone).
+   */
+  downloadMedia(messageId: string): Promise<MediaFile | null>;
   /** The linked account, once ready. */
   account(): AccountInfo | null;
   /** The id of the Chrome process, while it runs. */

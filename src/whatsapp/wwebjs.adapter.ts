@@ -10,6 +10,7 @@ import {
   type ChatSummary,
   ClientGoneError,
   type ClientLaunchOptions,
+  type MediaFile,
   type MessageSummary,
   type SentMessage,
   type WhatsAppClient,
@@ -17,6 +18,7 @@ import {
 } from './whatsapp-client.port.js';
 import {
   chatModelSummary,
+  downloadMessageMedia,
   type LibClient,
   type Library,
   type LibMessage,
@@ -245,6 +247,10 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
       const messages = await chat.fetchMessages({ limit });
       return { chat: toChatSummary(chat), messages: messages.map(toMessageSummary) };
     });
+  }
+
+  downloadMedia(messageId: string): Promise<MediaFile | null> {
+    return this.call((lib) => downloadMessageMedia(lib, messageId));
   }
 
   account(): AccountInfo | null {

@@ -3,6 +3,8 @@ import type {
   AckName,
   ChatMessage,
   ChatSummary,
+  MediaFile,
+  MediaInfo,
   MessageAck,
   MessageEdit,
   MessageReaction,
@@ -31,7 +33,29 @@ export interface LibReaction {
   reaction?: string | null;
 }
 
+/** The raw fields WhatsApp Web gives a media message (Message.rawData). */
+interface RawMedia {
+  mimetype?: unknown;
+  filename?: unknown;
+  size?: unknown;
+}
+
+/**
+ * What WhatsApp announces of a message's file, from the raw message: only when it names a type
+ * (every media message of WhatsApp Web does), so nothing is made up for one that does not.
+ */
+function mediaInfo(message: LibMessage): MediaInfo | undefined {
+  const raw = (message.rawData ?? {}) as RawMedia;
+  if (!message.hasMedia || typeof raw.mimetype !== 'string' || raw.mimetype === '') return undefined;
+  return {
+    mimetype: raw.mimetype,
+    filename: typeof raw.filename === 'string' && raw.filename !== '' ? raw.filename : null,
+    size: Number.isSafeInteger(raw.size) && (raw.size as number) >= 0 ? (raw.size as number) : null,
+  };
+}
+
 export function toMessageSummary(message: LibMessage): MessageSummary {
+  const media = mediaInfo(message);
   return {
     id: message.id._serialized,
     from: message.from,
@@ -42,7 +66,25 @@ export function toMessageSummary(message: LibMessage): MessageSummary {
     body: message.body ?? '',
     timestamp: message.timestamp,
     has_media: message.hasMedia,
+    ...(media && { media }),
   };
+}
+
+const SERIALIZED_MESSAGE_ID = /^(true|false)_[^_]+_[^_]+(_[^_]+)?$/;
+
+/**
+ * A message's file through the library's own downloadMedia (WhatsApp Web's download manager
+ * fetches and decrypts it in the page); null when the message is unknown, has no media, or the
+ * phone no longer has it.
+ */
+export async function downloadMessageMedia(lib: LibClient, messageId: string): Promise<MediaFile | null> {
+  // The library throws for an id it cannot parse (not 3 or 4 parts) that it does not hold: that is "no such message".
+  if (!SERIALIZED_MESSAGE_ID.test(messageId)) return null;
+  const message = await lib.getMessageById(messageId);
+  if (!message?.hasMedia) return null;
+  const media = await message.downloadMedia();
+  if (!media) return null;
+  return { data: Buffer.from(media.data, 'base64'), mimetype: media.mimetype, filename: media.filename || null };
 }
 
 export function toChatSummary(chat: LibChat): ChatSummary {

@@ -65,6 +65,13 @@ it('declares resources with subscriptions, and lists the chat template', async (
         description: expect.stringMatching(/untrusted data, never instructions/),
         mimeType: 'application/json',
       },
+      {
+        uriTemplate: 'whatsapp://media/{session}/{message_id}',
+        name: 'message-media',
+        title: 'The file of a WhatsApp message',
+        description: expect.stringMatching(/untrusted data, never instructions/),
+        mimeType: 'application/octet-stream',
+      },
     ],
   });
   await expect(client.listResources()).resolves.toEqual({ resources: [] });

@@ -35,12 +35,24 @@ const ANSWER_ONLY: Record<string, string> = {
   whatsapp_list_sessions: 'GET /api/sessions',
 };
 
+/**
+ * Tools whose REST route answers with a file rather than JSON: the input is the route's path
+ * parameter, and the answer is the tool's own shape, a component of the document.
+ */
+const FILE_ROUTES: Record<string, { path: (args: Record<string, unknown>) => string; answer: string }> = {
+  whatsapp_download_media: {
+    path: (args) => `/api/messages/${encodeURIComponent(String(args.message_id))}/media`,
+    answer: 'MediaDownloadAnswer',
+  },
+};
+
 /** Why the schema and the server may disagree, by contract (API.md: "these names and inputs, no other properties"). */
 const GAPS = {
   serverRule:
     'a rule finer than the contract types (digits in a number, a blank or long message): the server checks it and its text reaches the agent',
   noOtherProperties: 'the contract lists the only properties; the server ignores others',
   jsonTypes: 'a query string carries text and may omit a value: the server reads "5" and null as REST queries do; tools take JSON types',
+  pathText: 'a path parameter is always text, so a number there is read as its digits; tools take JSON types',
 } as const;
 
 interface Row {
@@ -102,6 +114,10 @@ const TABLE: Row[] = [
   row('whatsapp_search_messages', { query: 'invoice', context: -1 }, 'refuses'),
   row('whatsapp_search_messages', { query: 'x'.repeat(1025) }, 'refuses', 'accepts', 'serverRule'),
   row('whatsapp_search_messages', { query: '( - : )' }, 'refuses', 'accepts', 'serverRule'),
+  row('whatsapp_download_media', { message_id: 'false_15551234567@c.us_3EB0C767D26A1B2C3D4E' }, 'accepts'),
+  row('whatsapp_download_media', { message_id: 'has a space' }, 'refuses', 'accepts', 'serverRule'),
+  row('whatsapp_download_media', { message_id: 'x'.repeat(257) }, 'refuses', 'accepts', 'serverRule'),
+  row('whatsapp_download_media', { message_id: 12345 }, 'accepts', 'refuses', 'pathText'),
 ];
 
 let t: McpTestApp;
@@ -136,6 +152,11 @@ async function restVerdict(tool: string, args: Record<string, unknown>): Promise
       () => 'refuses',
     );
   }
+  if (tool in FILE_ROUTES) {
+    const res = await request(t.app.getHttpServer()).get(FILE_ROUTES[tool].path(args));
+    if (res.status === 400) expect(res.body).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    return res.status === 400 ? 'refuses' : 'accepts';
+  }
   const [method, path] = ROUTES[tool].split(' ');
   const http = request(t.app.getHttpServer());
   const res = method === 'GET' ? await http.get(path) : await http.post(path).send(args);
@@ -148,8 +169,8 @@ async function restVerdict(tool: string, args: Record<string, unknown>): Promise
 
 describe('input schemas against the REST routes', () => {
   it('the table covers every tool', () => {
-    expect([...tools.keys()].sort()).toEqual([...Object.keys(ROUTES), ...Object.keys(ANSWER_ONLY)].sort());
-    expect([...new Set(TABLE.map((r) => r.tool))].sort()).toEqual(Object.keys(ROUTES).sort());
+    expect([...tools.keys()].sort()).toEqual([...Object.keys(ROUTES), ...Object.keys(ANSWER_ONLY), ...Object.keys(FILE_ROUTES)].sort());
+    expect([...new Set(TABLE.map((r) => r.tool))].sort()).toEqual([...Object.keys(ROUTES), ...Object.keys(FILE_ROUTES)].sort());
   });
 
   it.each(TABLE.map((r) => [r.tool, JSON.stringify(r.args).slice(0, 60), r] as const))('%s %s', async (_tool, _args, r) => {
@@ -205,6 +226,10 @@ describe('output schemas against the documented answers', () => {
       document.paths[path][method.toLowerCase()] as { responses: Record<string, { content: Record<string, { schema: Schema }> }> }
     ).responses['200'].content['application/json'].schema;
     expect(neutral(tools.get(tool)!.outputSchema)).toEqual(neutral(answer));
+  });
+
+  it.each(Object.entries(FILE_ROUTES))('%s answers its documented component', (tool, { answer }) => {
+    expect(neutral(tools.get(tool)!.outputSchema)).toEqual(neutral(document.components.schemas[answer]));
   });
 
   it('the comparison sees a drift: an integer written as a number', () => {

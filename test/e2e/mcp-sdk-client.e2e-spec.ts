@@ -122,12 +122,13 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
         whatsapp_search_messages: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, idempotentHint: true }),
         whatsapp_wait_for_messages: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, openWorldHint: false }),
         whatsapp_list_sessions: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, idempotentHint: true }),
+        whatsapp_download_media: expect.objectContaining({ readOnlyHint: true, destructiveHint: false, idempotentHint: true }),
       });
     });
 
     it('warns in the read and list descriptions that bodies and names are untrusted', async () => {
       const { tools } = await client.listTools();
-      for (const name of ['whatsapp_list_chats', 'whatsapp_read_messages', 'whatsapp_search_messages']) {
+      for (const name of ['whatsapp_list_chats', 'whatsapp_read_messages', 'whatsapp_search_messages', 'whatsapp_download_media']) {
         expect(tools.find((tool) => tool.name === name)?.description).toMatch(/untrusted data[\s\S]*never as instructions/);
       }
     });

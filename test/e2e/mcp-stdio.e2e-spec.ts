@@ -51,7 +51,10 @@ describe('MCP over stdio (the built server)', () => {
   it('serves the resource templates and takes subscriptions', async () => {
     expect(client.getServerCapabilities()).toMatchObject({ resources: { subscribe: true } });
     await expect(client.listResourceTemplates()).resolves.toMatchObject({
-      resourceTemplates: [{ uriTemplate: 'whatsapp://chats/{chat_id}/messages' }],
+      resourceTemplates: [
+        { uriTemplate: 'whatsapp://chats/{chat_id}/messages' },
+        { uriTemplate: 'whatsapp://media/{session}/{message_id}' },
+      ],
     });
     await expect(client.subscribeResource({ uri: 'whatsapp://chats/15551234567@c.us/messages' })).resolves.toEqual({});
   });

@@ -95,6 +95,23 @@ describe('in a sandbox', () => {
     await http.get('/api/chats').set('Cookie', cookie).expect(401);
   });
 
+  it("reads a contact's file of several MiB on /api/sandbox/incoming only; every other route keeps the 1 MiB limit", async () => {
+    const { http } = await boot();
+    const media = { data: Buffer.alloc(3 * 1_048_576, 7).toString('base64'), mimetype: 'application/pdf', filename: 'big.pdf' };
+    // Read and validated: refused only because no device is linked yet (the fake client never links the sandbox phone).
+    const incoming = await http.post('/api/sandbox/incoming').set('X-Api-Key', KEY).send({ from: '15551234567', media }).expect(409);
+    expect(incoming.body).toMatchObject({ ok: false, error: { code: 'not_ready', message: expect.stringMatching(/no linked device/) } });
+    const ack = await http
+      .post('/api/sandbox/ack')
+      .set('X-Api-Key', KEY)
+      .send({ id: 'true_1@c.us_A', ack: 'read', pad: media.data })
+      .expect(413);
+    expect(ack.body).toEqual({ ok: false, error: { code: 'payload_too_large', message: 'Request body is larger than 1 MiB' } });
+    const tooBig = { ...media, data: Buffer.alloc(17 * 1_048_576).toString('base64') };
+    const refused = await http.post('/api/sandbox/incoming').set('X-Api-Key', KEY).send({ from: '15551234567', media: tooBig }).expect(413);
+    expect(refused.body).toEqual({ ok: false, error: { code: 'payload_too_large', message: 'Request body is larger than 22 MiB' } });
+  });
+
   it('removes a temporary sandbox folder on shutdown, keeps a given one', async () => {
     const { app, dir } = await boot();
     await app.app.close();

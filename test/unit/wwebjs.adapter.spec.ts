@@ -10,6 +10,7 @@ import {
   type LibClient,
   type LibMessage,
   toAck,
+  downloadMessageMedia,
   toChatMessage,
   toEdit,
   toReaction,
@@ -236,5 +237,50 @@ describe('message events mapped to our types', () => {
     expect(toReaction(reaction as never)).toEqual({ id: `true_${GROUP}_D`, chat_id: GROUP, from: PEER, reaction: '👍' });
     const removed = { msgId: { _serialized: `true_${PEER}_B`, remote: PEER }, senderId: PEER, reaction: '' };
     expect(toReaction(removed)).toEqual({ id: `true_${PEER}_B`, chat_id: PEER, from: PEER, reaction: '' });
+  });
+
+  it('a media message carries what WhatsApp announces of its file; a text message has no media field', () => {
+    const photo = libMessage({
+      id: { _serialized: `false_${PEER}_P`, fromMe: false },
+      from: PEER,
+      to: ME,
+      type: 'document',
+      caption: 'the invoice',
+      directPath: '/v/t62.7119-24/1',
+      mimetype: 'application/pdf',
+      filename: 'invoice.pdf',
+      size: 48213,
+      t: 15,
+    });
+    expect(toChatMessage(photo)).toEqual({
+      id: `false_${PEER}_P`,
+      chat_id: PEER,
+      from: PEER,
+      to: ME,
+      author: null,
+      from_me: false,
+      type: 'document',
+      body: 'the invoice',
+      timestamp: 15,
+      has_media: true,
+      media: { mimetype: 'application/pdf', filename: 'invoice.pdf', size: 48213 },
+    });
+    const voice = libMessage({
+      id: { _serialized: `false_${PEER}_V`, fromMe: false },
+      from: PEER,
+      to: ME,
+      type: 'ptt',
+      directPath: '/v/2',
+      mimetype: 'audio/ogg; codecs=opus',
+      t: 16,
+    });
+    expect(toChatMessage(voice).media).toEqual({ mimetype: 'audio/ogg; codecs=opus', filename: null, size: null });
+    expect(Object.keys(toChatMessage(incoming))).not.toContain('media');
+  });
+
+  it('a download of an id the library cannot parse finds no message, without asking the page', async () => {
+    const lib = { getMessageById: () => Promise.reject(new Error('Invalid serialized message id specified')) } as unknown as LibClient;
+    await expect(downloadMessageMedia(lib, 'not-a-message-id')).resolves.toBeNull();
+    await expect(downloadMessageMedia(lib, `false_${PEER}_A`)).rejects.toThrow('Invalid serialized message id specified');
   });
 });

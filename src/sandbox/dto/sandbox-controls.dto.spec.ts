@@ -95,4 +95,44 @@ describe('sandbox control inputs', () => {
   it('wants a pairing code', async () => {
     await expect(refusal(PairingDto, {})).resolves.toBe('code must be a non-empty string of at most 16 characters');
   });
+
+  describe('incoming media', () => {
+    const MEDIA_RULE =
+      'media must be { data, mimetype, filename? }: data the base64 of 1 byte to 16 MiB, mimetype a type such as image/jpeg, ' +
+      'filename (optional) a name of at most 255 characters without slashes';
+    const photo = { data: Buffer.from('png bytes').toString('base64'), mimetype: 'image/png' };
+
+    it('takes a file with or without a caption', async () => {
+      await expect(validateInput(IncomingDto, { from: '15551234567', media: photo })).resolves.toEqual({
+        from: '15551234567',
+        media: photo,
+      });
+      const withCaption = { from: '15551234567', body: 'look', media: { ...photo, filename: 'a.png' } };
+      await expect(validateInput(IncomingDto, withCaption)).resolves.toEqual(withCaption);
+      await expect(validateInput(IncomingDto, { from: '15551234567', body: '', media: photo })).resolves.toMatchObject({ body: '' });
+    });
+
+    it.each([
+      [{ ...photo, data: '' }],
+      [{ ...photo, data: 'not base64!' }],
+      [{ ...photo, data: 'abc' }],
+      [{ ...photo, data: 'A'.repeat(Math.ceil((16 * 1_048_576) / 3) * 4 + 4) }],
+      [{ ...photo, mimetype: 'png' }],
+      [{ ...photo, mimetype: 'image/png\r\nX: 1' }],
+      [{ ...photo, filename: '../x.png' }],
+      [{ ...photo, filename: '' }],
+      [{ ...photo, surprise: 1 }],
+      [[photo]],
+      ['photo'],
+      [null],
+    ])('refuses media #%#', async (media) => {
+      await expect(refusal(IncomingDto, { from: '15551234567', media })).resolves.toBe(MEDIA_RULE);
+    });
+
+    it('still refuses a blank caption beside a file', async () => {
+      await expect(refusal(IncomingDto, { from: '15551234567', body: '   ', media: photo })).resolves.toBe(
+        'body must be a non-empty string of at most 4096 characters',
+      );
+    });
+  });
 });

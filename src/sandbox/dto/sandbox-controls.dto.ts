@@ -1,9 +1,10 @@
-import { IsOptional } from 'class-validator';
+import { IsOptional, ValidateIf } from 'class-validator';
 import { IsLimit } from '../../common/validation.js';
 import { ApiProperty } from '../../openapi/doc-decorators.js';
 import { limitDoc } from '../../openapi/input-docs.js';
 import { ACKS, type AckLevel } from '../simulator/types.js';
-import { IsCount, IsFlag, IsMessageId, IsNumberOf, IsNumbers, IsOneOf, IsReaction, IsText } from './sandbox-rules.js';
+import { IsCount, IsFlag, IsIncomingMedia, IsMessageId, IsNumberOf, IsNumbers, IsOneOf, IsReaction, IsText } from './sandbox-rules.js';
+import type { IncomingMedia } from '../simulator/types.js';
 
 export const SENT_LIMIT = { max: 1000, fallback: 100 } as const;
 export const SEED_LIMITS = { chats: 500, messagesPerChat: 200 } as const;
@@ -14,13 +15,19 @@ export class IncomingDto {
   @IsNumberOf('from')
   from!: string;
 
-  @IsText('body')
-  body!: string;
+  /** With `media`, the caption: it may then be left out or empty. */
+  @ValidateIf((dto: IncomingDto) => dto.media === undefined || (dto.body !== undefined && dto.body !== ''))
+  @IsText('body', undefined, false)
+  body?: string;
 
   /** A group's name: the message arrives in that group from `from` (created when new). */
   @IsOptional()
   @IsText('group', MAX_GROUP_NAME, false)
   group?: string;
+
+  @ValidateIf((dto: IncomingDto) => dto.media !== undefined)
+  @IsIncomingMedia()
+  media?: IncomingMedia;
 }
 
 export class SentQueryDto {

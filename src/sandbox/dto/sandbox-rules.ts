@@ -13,6 +13,11 @@ export const MAX_TEXT = 4096;
 export const MAX_ID = 200;
 export const MAX_NUMBERS = 100;
 const MAX_REACTION = 16;
+/** The largest file a simulated contact sends: WhatsApp's own cap for media, and the sending half's default. */
+export const MAX_MEDIA_BYTES = 16 * 1_048_576;
+const MAX_MEDIA_BASE64 = Math.ceil(MAX_MEDIA_BYTES / 3) * 4;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const MEDIA_TYPE = /^[\w.+-]{1,100}\/[\w.+-]{1,100}(;\s*[\w.+-]{1,50}=[\w.+-]{1,50}){0,4}$/;
 
 /** A validation rule and its OpenAPI description (the refusal's text says what is accepted). */
 function rule(name: string, valid: (value: unknown) => boolean, message: string, doc: ApiPropertyOptions = {}): PropertyDecorator {
@@ -92,4 +97,32 @@ export function IsNumbers(): PropertyDecorator {
     normalise(target, key);
     check(target, key);
   };
+}
+
+const isBase64 = (value: unknown): boolean =>
+  typeof value === 'string' && value.length > 0 && value.length % 4 === 0 && value.length <= MAX_MEDIA_BASE64 && BASE64.test(value);
+const isFileName = (value: unknown): boolean =>
+  value === undefined || (typeof value === 'string' && value.trim() !== '' && value.length <= 255 && !/[\0/\\]/.test(value));
+
+/** A file a contact sends: `{ data: <base64>, mimetype, filename? }` and nothing else. */
+export function IsIncomingMedia(): PropertyDecorator {
+  const valid = (value: unknown) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const { data, mimetype, filename, ...rest } = value as Record<string, unknown>;
+    return (
+      Object.keys(rest).length === 0 && isBase64(data) && typeof mimetype === 'string' && MEDIA_TYPE.test(mimetype) && isFileName(filename)
+    );
+  };
+  const message =
+    'media must be { data, mimetype, filename? }: data the base64 of 1 byte to 16 MiB, mimetype a type such as image/jpeg, ' +
+    'filename (optional) a name of at most 255 characters without slashes';
+  return rule('isIncomingMedia', valid, message, {
+    type: 'object',
+    required: ['data', 'mimetype'],
+    properties: {
+      data: { type: 'string', format: 'byte' },
+      mimetype: { type: 'string', example: 'image/jpeg' },
+      filename: { type: 'string', example: 'invoice.pdf' },
+    },
+  });
 }

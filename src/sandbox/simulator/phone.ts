@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { ControlServer, type PageConn, type RpcMessage } from './control-server.js';
 import { nowSec, randomHex, userId } from './ids.js';
 import { Linking } from './linking.js';
+import { MediaVault, mediaType } from './media-vault.js';
 import { Network } from './network.js';
 import {
   ACKS,
@@ -39,6 +40,7 @@ export class Phone {
   private readonly control: ControlServer;
   private readonly linking: Linking;
   private readonly network: Network;
+  private readonly media = new MediaVault();
   private readonly qrs = new EventEmitter();
 
   private constructor(opts: PhoneOptions) {
@@ -136,7 +138,10 @@ export class Phone {
 
   // --------------------------------------------------------------- messaging
 
-  /** Someone sends `body` to us; resolves with the message key once a linked page added it (client 'message'). */
+  /**
+   * Someone sends `body` to us (with `media`: a file, `body` its caption); resolves with the message
+   * key once a linked page added it (client 'message').
+   */
   async deliverIncoming(msg: IncomingMessage): Promise<{ id: string }> {
     const chat = msg.group ? this.network.ensureGroup(msg.group, userId(msg.from)) : this.network.ensureChat(msg.from);
     const sender = msg.group ? userId(msg.from) : msg.author;
@@ -153,8 +158,9 @@ export class Phone {
       participant: author,
       notifyName: msg.notifyName,
       body: msg.body,
-      type: 'chat',
+      type: msg.media ? mediaType(msg.media.mimetype) : 'chat',
       t: nowSec(),
+      ...(msg.media && { media: this.media.store(msg.media) }),
     };
     return this.deliver(chat, message);
   }
@@ -291,7 +297,7 @@ export class Phone {
   }
 
   private rpc(msg: RpcMessage, page: PageConn): unknown {
-    const reply = this.linking.rpc(msg, page) ?? this.network.rpc(msg);
+    const reply = this.linking.rpc(msg, page) ?? this.network.rpc(msg) ?? this.media.rpc(msg);
     if (reply === undefined) throw new Error(`unknown op ${msg.op}`);
     if (msg.op === 'qr') setImmediate(() => this.qrs.emit('qr', String(msg.qr)));
     return reply;

@@ -17,9 +17,26 @@ export interface IncomingMessage {
   from: string;
   /** A group's id or name: the message arrives in that group from `from`. An unknown name creates the group. */
   group?: string;
+  /** The text; with `media`, its caption (may be empty). */
   body: string;
   author?: string;
   notifyName?: string;
+  media?: IncomingMedia;
+}
+
+/** A file a contact sends: its bytes as base64. */
+export interface IncomingMedia {
+  data: string;
+  mimetype: string;
+  filename?: string;
+}
+
+/** What a media message carries on the network: where its bytes are (see MediaVault) and what they are. */
+export interface NetMedia {
+  directPath: string;
+  mimetype: string;
+  filename?: string;
+  size: number;
 }
 
 /** A message the account sends from the phone itself (not through the client). */
@@ -58,6 +75,7 @@ export interface NetMessage {
   t: number;
   /** Highest ack the network knows; absent: 2 for the account's messages, 0 for the others. */
   ack?: number;
+  media?: NetMedia;
 }
 
 export interface NetChat {

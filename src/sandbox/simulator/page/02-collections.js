@@ -25,6 +25,12 @@ const MSG_FIELDS = [
   'subtype',
   'latestEditMsgKey',
   'latestEditSenderTimestampMs',
+  // media (07-media-download.js): directPath is what the library reads as "has media"
+  'caption',
+  'directPath',
+  'mimetype',
+  'filename',
+  'size',
 ];
 class Msg extends Model {
   // WWebJS.getMessageModel(): msg.serialize() + isEphemeral/isStatusV3/mediaObject/caption/body.
@@ -104,6 +110,7 @@ function msgFromNet(m, isNewMsg) {
     mentionedJidList: [],
     groupMentions: [],
     notifyName: m.notifyName,
+    ...mediaAttrs(m),
   });
 }
 
