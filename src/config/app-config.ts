@@ -3,6 +3,7 @@ import {
   readBrowser,
   readData,
   readLimits,
+  readMedia,
   readMcp,
   readRecovery,
   readSandbox,
@@ -27,6 +28,7 @@ export const CONFIG_SECTIONS = {
   webhooks: (env: Env) => readWebhooks(env),
   store: (env: Env) => readStore(env),
   sandbox: (env: Env, cwd: string) => readSandbox(env, cwd),
+  media: (env: Env) => readMedia(env),
 };
 
 type SectionValues = { [K in keyof typeof CONFIG_SECTIONS]: ReturnType<(typeof CONFIG_SECTIONS)[K]> };
@@ -55,7 +57,8 @@ export interface AppConfig
     Flat<Sections['data']>,
     Flat<Sections['webhooks']>,
     Flat<Sections['store']>,
-    Flat<Sections['sandbox']> {}
+    Flat<Sections['sandbox']>,
+    Flat<Sections['media']> {}
 
 /**
  * Typed, validated configuration. Built once at boot from the environment; a bad value stops the
