@@ -9,6 +9,7 @@ import { InputPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 import { accessLog } from './logging/access-log.js';
 import { ROOT_LOGGER } from './logging/root-logger.js';
+import { MEDIA_ROUTES, mediaBody } from './media/media-body.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { setupOpenApi } from './openapi/openapi.js';
@@ -53,6 +54,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     exposedHeaders: ['Mcp-Session-Id', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
   });
   app.use(apiKeyCheck(config));
+  // Before the 1 MiB parser, which then leaves the media route's body alone: a file needs more room.
+  app.use(MEDIA_ROUTES, mediaBody(config.mediaMaxBytes));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(rejectDeepJson);
   // Form bodies only where a form posts: elsewhere an HTML form could not even reach a handler.

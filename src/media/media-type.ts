@@ -32,16 +32,16 @@ function looksLikeText(data: Buffer): boolean {
   // A multi-byte character cut at the sample's end is not a fault of the file.
   const text = new TextDecoder('utf-8', { fatal: false }).decode(sample);
   const cut = sample.length < data.length ? 1 : 0;
-  return (text.match(/\uFFFD/g)?.length ?? 0) <= cut && !/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/.test(text);
+  return (text.match(/\uFFFD/g)?.length ?? 0) <= cut && !/[^\P{Cc}\t\n\r]/u.test(text);
 }
 
 /** Only the essence of a declared type (`text/csv; charset=utf-8` → `text/csv`), lower case. */
-const essence = (mimetype: string | undefined): string => (mimetype ?? '').split(';')[0]!.trim().toLowerCase();
+const essence = (mimetype: string | undefined): string => (mimetype ?? '').split(';')[0].trim().toLowerCase();
 
 /** A name safe to hand on: no folders, no control characters, at most 255 characters. */
 export function safeFilename(name: string | undefined, extension: string | undefined): string {
   const cleaned = (name ?? '')
-    .replace(/[\x00-\x1F\x7F]/g, '')
+    .replace(/\p{Cc}/gu, '')
     .replace(/[/\\]/g, '_')
     .trim()
     .slice(0, 255);

@@ -80,7 +80,7 @@ function dispositionName(header: string | undefined): string | undefined {
   const match = header && /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header);
   if (!match) return undefined;
   try {
-    return decodeURIComponent(match[1]!);
+    return decodeURIComponent(match[1]);
   } catch {
     return match[1];
   }

@@ -85,7 +85,7 @@ export class UrlGuard {
         if (problem) throw refused(url, `resolves to ${address}, ${problem}`);
       }
     }
-    const first = addresses[0]!;
+    const first = addresses[0];
     return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
   }
 

@@ -3,7 +3,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError, PossiblySentError, whatsappFailure } from '../common/app-error.js';
 import { SentMessageRegistry } from '../events/sent-message.registry.js';
 import { RateLimits } from '../limits/rate-limits.js';
-import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
+import type { SentMessage, WhatsAppClient } from '../whatsapp/whatsapp-client.port.js';
+import { DEFAULT_SESSION, WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import type { ChatsAnswer, MessagesAnswer, SendAnswer } from './messaging.answers.js';
 
 /** What messaging publishes on the bus: the outcome of each send (metrics counts them). */
@@ -12,6 +13,9 @@ export const MessagingTopic = { sendOutcome: 'messaging.send.outcome' } as const
 export interface SendOutcome {
   code: string | null;
 }
+
+/** Hands one message to a ready client, once its chat is known. */
+export type Deliver = (client: WhatsAppClient, chatId: string) => Promise<SentMessage>;
 
 /** Sending and reading. Inputs have passed the shared rules (DTOs); shared by REST and MCP. */
 @Injectable()
@@ -24,11 +28,18 @@ export class MessagingService {
   ) {}
 
   /** Publishes its outcome: sent, or failed with the error code (after input validation). */
-  async send(phoneDigits: string, message: string): Promise<SendAnswer> {
+  send(phoneDigits: string, message: string): Promise<SendAnswer> {
+    return this.sendWith(DEFAULT_SESSION, phoneDigits, message, (client, chatId) => client.sendText(chatId, message));
+  }
+
+  /**
+   * The one sending path for every kind of message (text, media): ready, sending limits, the number
+   * looked up, then `deliver`. `body` is the text the library reports the message with (a caption for media).
+   */
+  async sendWith(session: string, phoneDigits: string, body: string, deliver: Deliver): Promise<SendAnswer> {
     return (await this.published(() =>
       this.sendNow(
-        phoneDigits,
-        message,
+        { session, phoneDigits, body, deliver },
         () => this.limits.send(phoneDigits),
         () => true,
       ),
@@ -41,7 +52,10 @@ export class MessagingService {
    * when it answers false (the item was cancelled meanwhile) nothing is sent and the answer is null.
    */
   sendQueued(phoneDigits: string, message: string, sending: () => boolean): Promise<SendAnswer | null> {
-    return this.published(() => this.sendNow(phoneDigits, message, () => this.limits.sendWhenAllowed(phoneDigits), sending));
+    const deliver: Deliver = (client, chatId) => client.sendText(chatId, message);
+    return this.published(() =>
+      this.sendNow({ session: DEFAULT_SESSION, phoneDigits, body: message, deliver }, () => this.limits.sendWhenAllowed(phoneDigits), sending),
+    );
   }
 
   private async published(send: () => Promise<SendAnswer | null>): Promise<SendAnswer | null> {
@@ -56,12 +70,11 @@ export class MessagingService {
   }
 
   private async sendNow(
-    phoneDigits: string,
-    message: string,
+    { session: name, phoneDigits, body, deliver }: { session: string; phoneDigits: string; body: string; deliver: Deliver },
     takeSlot: () => Promise<void>,
     sending: () => boolean,
   ): Promise<SendAnswer | null> {
-    const session = this.whatsapp.session();
+    const session = this.whatsapp.session(name);
     await session.ensureReady();
     await takeSlot();
     // A lookup has sent nothing, so it may be repeated after a crash; a send never is.
@@ -71,9 +84,9 @@ export class MessagingService {
     }
     if (!sending()) return null;
     // Recorded before the client is called: the library may report the message before it answers.
-    const ticket = this.sentMessages.begin(chatId, message);
+    const ticket = this.sentMessages.begin(chatId, body);
     const sent = await session
-      .use((client) => client.sendText(chatId, message), false)
+      .use((client) => deliver(client, chatId), false)
       .catch((error: unknown) => {
         ticket.failed();
         try {
