@@ -16,7 +16,7 @@ export const CONTRACT_TOOLS = [
 ] as const;
 
 /** Every tool served: the contract's and those its part 2 adds. */
-export const ALL_TOOLS: readonly string[] = [...CONTRACT_TOOLS, 'whatsapp_wait_for_messages', 'whatsapp_search_messages'];
+export const ALL_TOOLS: readonly string[] = [...CONTRACT_TOOLS, 'whatsapp_wait_for_messages', 'whatsapp_search_messages', 'whatsapp_send_media'];
 
 export interface McpTestApp extends TestApp {
   /** `http://127.0.0.1:<port>/mcp` */
