@@ -43,4 +43,5 @@ export function mediaProblem(value: unknown): string | null {
 }
 
 /** Bytes a valid base64 text decodes to, without decoding it. */
-export const decodedLength = (base64: string): number => (base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+export const decodedLength = (base64: string): number =>
+  (base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);

@@ -19,7 +19,9 @@ describe('identifyMedia: the type comes from the bytes', () => {
   });
 
   it('names the file from the caller, else from the type', async () => {
-    await expect(identifyMedia({ data: PDF, filename: 'invoice.pdf' }, false)).resolves.toMatchObject({ media: { filename: 'invoice.pdf' } });
+    await expect(identifyMedia({ data: PDF, filename: 'invoice.pdf' }, false)).resolves.toMatchObject({
+      media: { filename: 'invoice.pdf' },
+    });
     await expect(identifyMedia({ data: PDF }, false)).resolves.toMatchObject({ media: { filename: 'file.pdf' } });
     await expect(identifyMedia({ data: Buffer.from('x'), mimetype: 'text/plain' }, false)).resolves.toMatchObject({
       media: { filename: 'file.txt' },
@@ -30,11 +32,17 @@ describe('identifyMedia: the type comes from the bytes', () => {
     await expect(identifyMedia({ data: OGG_OPUS }, true)).resolves.toMatchObject({ kind: 'audio' });
     const refusal = await identifyMedia({ data: PNG, mimetype: 'audio/ogg' }, true).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(AppError);
-    expect(refusal).toMatchObject({ code: 'invalid_input', message: 'as_voice needs an audio file (OGG/Opus is best); this file is image/png.' });
+    expect(refusal).toMatchObject({
+      code: 'invalid_input',
+      message: 'as_voice needs an audio file (OGG/Opus is best); this file is image/png.',
+    });
   });
 
   it('refuses an empty file', async () => {
-    await expect(identifyMedia({ data: Buffer.alloc(0) }, false)).rejects.toMatchObject({ code: 'invalid_input', message: 'The media is empty (0 bytes).' });
+    await expect(identifyMedia({ data: Buffer.alloc(0) }, false)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: 'The media is empty (0 bytes).',
+    });
   });
 });
 

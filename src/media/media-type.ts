@@ -55,7 +55,10 @@ export function safeFilename(name: string | undefined, extension: string | undef
  * keep a declared `text/*` type when they are text; otherwise they are `application/octet-stream`.
  * Either way they travel as a document. A voice note must be audio (OGG/Opus is what WhatsApp plays).
  */
-export async function identifyMedia(file: { data: Buffer; mimetype?: string; filename?: string }, asVoice: boolean): Promise<IdentifiedMedia> {
+export async function identifyMedia(
+  file: { data: Buffer; mimetype?: string; filename?: string },
+  asVoice: boolean,
+): Promise<IdentifiedMedia> {
   if (file.data.length === 0) throw invalidInput('The media is empty (0 bytes).');
   // Loaded on the first media send: an idle server does not hold the sniffing tables.
   const { fileTypeFromBuffer } = await import('file-type');

@@ -40,7 +40,9 @@ export class MediaService {
     const file = 'url' in source ? await this.settings.fetcher.fetch(source.url) : this.decode(source);
     const { media, kind } = await identifyMedia(file, asVoice);
     const options = { caption: caption || undefined, asVoice, asDocument: kind === 'document' };
-    return this.messaging.sendWith(session, phoneDigits, options.caption ?? '', (client, chatId) => client.sendMedia(chatId, media, options));
+    return this.messaging.sendWith(session, phoneDigits, options.caption ?? '', (client, chatId) =>
+      client.sendMedia(chatId, media, options),
+    );
   }
 
   private decode({ data, mimetype, filename }: { data: string; mimetype: string; filename?: string }): FetchedFile {

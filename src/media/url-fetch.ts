@@ -104,7 +104,10 @@ export class UrlFetcher {
 
   async fetch(address: string): Promise<FetchedFile> {
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new Error(`no complete answer within ${this.totalTimeoutMs / 1000} s`)), this.totalTimeoutMs);
+    const timer = setTimeout(
+      () => timeout.abort(new Error(`no complete answer within ${this.totalTimeoutMs / 1000} s`)),
+      this.totalTimeoutMs,
+    );
     let url = new URL(address);
     try {
       for (let redirects = 0; ; redirects++) {

@@ -144,7 +144,10 @@ describe('UrlFetcher with the guard (default: no private addresses)', () => {
     const body = new Readable({ read: () => void (pulled += 1) });
     const { connect } = recordingConnector({ 'http://files.example/big': { body, headers: { 'content-length': '1001' } } });
     const error = await refusal(fetcher(connect).fetch('http://files.example/big'));
-    expect(error).toMatchObject({ code: 'payload_too_large', message: 'The media at the URL is larger than 1000 bytes (WHATSAPP_MEDIA_MAX_BYTES).' });
+    expect(error).toMatchObject({
+      code: 'payload_too_large',
+      message: 'The media at the URL is larger than 1000 bytes (WHATSAPP_MEDIA_MAX_BYTES).',
+    });
     expect(pulled).toBe(0);
     expect(body.destroyed).toBe(true);
   });

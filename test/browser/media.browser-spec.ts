@@ -34,7 +34,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
   filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
-  server = await startSimServer(sim, { WHATSAPP_MEDIA_ALLOW_PRIVATE_URLS: 'true', WHATSAPP_SEND_LIMIT: '0', WHATSAPP_RECIPIENT_LIMIT: '0' });
+  server = await startSimServer(sim, {
+    WHATSAPP_MEDIA_ALLOW_PRIVATE_URLS: 'true',
+    WHATSAPP_SEND_LIMIT: '0',
+    WHATSAPP_RECIPIENT_LIMIT: '0',
+  });
   await pairByQr(server, sim);
 });
 

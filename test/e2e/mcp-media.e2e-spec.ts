@@ -27,10 +27,19 @@ async function sendMedia(args: Record<string, unknown>) {
 
 describe('whatsapp_send_media', () => {
   it('sends base64 data typed from its bytes; a repeat with the key sends nothing more', async () => {
-    const args = { phone_number: '+1 555 123 4567', data: OGG_OPUS.toString('base64'), mimetype: 'audio/ogg', as_voice: true, idempotency_key: 'v-1' };
+    const args = {
+      phone_number: '+1 555 123 4567',
+      data: OGG_OPUS.toString('base64'),
+      mimetype: 'audio/ogg',
+      as_voice: true,
+      idempotency_key: 'v-1',
+    };
     const first = await sendMedia(args);
     const again = await sendMedia(args);
-    expect(first).toEqual({ isError: false, json: expect.objectContaining({ ok: true, to: '15551234567', message_id: 'true_15551234567@c.us_MEDIA1' }) as object });
+    expect(first).toEqual({
+      isError: false,
+      json: expect.objectContaining({ ok: true, to: '15551234567', message_id: 'true_15551234567@c.us_MEDIA1' }) as object,
+    });
     expect(again).toEqual(first);
     expect(t.fake.sentMedia).toMatchObject([{ mimetype: 'audio/ogg; codecs=opus', sha256: sha256(OGG_OPUS), asVoice: true }]);
   });

@@ -3,7 +3,15 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../../idempotency/idempotency.service.j
 import { IsPhoneNumber } from '../../common/validation.js';
 import { ApiProperty } from '../../openapi/doc-decorators.js';
 import { phoneNumberDoc } from '../../openapi/input-docs.js';
-import { asVoiceProblem, captionProblem, dataProblem, filenameProblem, mimetypeProblem, ONE_SOURCE_RULE, urlProblem } from '../media-rules.js';
+import {
+  asVoiceProblem,
+  captionProblem,
+  dataProblem,
+  filenameProblem,
+  mimetypeProblem,
+  ONE_SOURCE_RULE,
+  urlProblem,
+} from '../media-rules.js';
 import { AS_VOICE_DOC, CAPTION_DOC, Rule } from './send-media.dto.js';
 
 /** `url`, or `data` with `mimetype`: exactly one source. */
@@ -29,7 +37,10 @@ export class SendMediaToolDto {
   @Rule('isMediaData', source(dataProblem))
   data?: string;
 
-  @ApiProperty({ description: 'With data: its MIME type, e.g. application/pdf (a hint: the type is read from the bytes).', required: false })
+  @ApiProperty({
+    description: 'With data: its MIME type, e.g. application/pdf (a hint: the type is read from the bytes).',
+    required: false,
+  })
   @Rule('isMimetype', (value, object) =>
     (object as { data?: unknown }).data === undefined ? (value === undefined ? null : ONE_SOURCE_RULE) : mimetypeProblem(value),
   )
@@ -53,6 +64,8 @@ export class SendMediaToolDto {
       'and sends nothing; the same key with another input fails with `idempotency_mismatch`.',
     required: false,
   })
-  @Rule('isIdempotencyKey', (value) => (value === undefined || (typeof value === 'string' && IDEMPOTENCY_KEY_PATTERN.test(value)) ? null : IDEMPOTENCY_KEY_RULE))
+  @Rule('isIdempotencyKey', (value) =>
+    value === undefined || (typeof value === 'string' && IDEMPOTENCY_KEY_PATTERN.test(value)) ? null : IDEMPOTENCY_KEY_RULE,
+  )
   idempotency_key?: string;
 }

@@ -49,7 +49,12 @@ export class SendMediaDto {
       'or `{ data, mimetype, filename? }` (base64). At most WHATSAPP_MEDIA_MAX_BYTES (16 MiB) once decoded, else 413. ' +
       'The type is read from the bytes; `mimetype` is only a hint.',
     oneOf: [
-      { type: 'object', properties: { url: { type: 'string', format: 'uri', maxLength: 2048 } }, required: ['url'], additionalProperties: false },
+      {
+        type: 'object',
+        properties: { url: { type: 'string', format: 'uri', maxLength: 2048 } },
+        required: ['url'],
+        additionalProperties: false,
+      },
       {
         type: 'object',
         properties: {
