@@ -7,6 +7,7 @@ import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MediaModule } from './media/media.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { MediaDownloadModule } from './media/download/media-download.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -34,6 +35,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     AuthModule,
     IdempotencyModule,
     MessagingModule,
+    MediaModule,
     OutboxModule,
     StoreModule,
     MediaDownloadModule,

@@ -9,6 +9,7 @@ import { InputPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 import { accessLog } from './logging/access-log.js';
 import { ROOT_LOGGER } from './logging/root-logger.js';
+import { MEDIA_ROUTES, mediaBody } from './media/media-body.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { setupOpenApi } from './openapi/openapi.js';
@@ -57,8 +58,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   });
   app.use(apiKeyCheck(app.get(ApiKeys), config));
   app.use(sessionRouting(app.get(WhatsAppService)));
-  // Before the global parser: a body this one has read is not read again.
+  // Before the global parser: a body these have read is not read again (a file needs more room than 1 MiB).
   if (config.sandbox) app.use(SANDBOX_INCOMING_ROUTES, json({ limit: SANDBOX_INCOMING_LIMIT }));
+  app.use(MEDIA_ROUTES, mediaBody(config.mediaMaxBytes));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(rejectDeepJson);
   // Form bodies only where a form posts: elsewhere an HTML form could not even reach a handler.

@@ -1,4 +1,5 @@
 import { StoreStatusHook } from '../src/whatsapp/store-status.hook.js';
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,9 @@ import {
   type ChatSummary,
   type ClientLaunchOptions,
   type MediaFile,
+  type MediaSendOptions,
   type MessageSummary,
+  type OutgoingMedia,
   type SentMessage,
   type WhatsAppClient,
   WhatsAppClientFactory,
@@ -29,7 +32,7 @@ import {
  */
 /** A call that finds the client gone, and the reason the client then reports (`BROWSER_CLOSED`, `LOGOUT`, ...). */
 export interface CrashPoint {
-  call: 'getNumberId' | 'sendText' | 'getChats' | 'getChatMessages';
+  call: 'getNumberId' | 'sendText' | 'sendMedia' | 'getChats' | 'getChatMessages';
   reason: string;
 }
 
@@ -174,6 +177,29 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     return { id, timestamp: 1_700_000_500 };
   }
 
+  /** Records what a phone would receive (the bytes' hash, not the bytes) and reports it as the library does. */
+  async sendMedia(chatId: string, media: OutgoingMedia, options: MediaSendOptions): Promise<SentMessage> {
+    if (this.world.failSends) throw new Error('Evaluation failed: send failed');
+    this.gone('sendMedia');
+    const sha256 = createHash('sha256').update(media.data).digest('hex');
+    this.world.sentMedia.push({ chatId, mimetype: media.mimetype, filename: media.filename, size: media.data.length, sha256, ...options });
+    const id = `true_${chatId}_MEDIA${this.world.sentMedia.length}`;
+    const type = options.asVoice ? 'ptt' : options.asDocument ? 'document' : (media.mimetype.split('/')[0] ?? 'document');
+    this.emit('message_create', {
+      id,
+      from: FAKE_ACCOUNT.wid,
+      to: chatId,
+      author: null,
+      from_me: true,
+      type,
+      body: options.caption ?? '',
+      timestamp: 1_700_000_500,
+      has_media: true,
+      chat_id: chatId,
+    });
+    return { id, timestamp: 1_700_000_500 };
+  }
+
   async getChats(limit: number): Promise<ChatSummary[]> {
     this.gone('getChats');
     return [...this.world.chats].sort((a, b) => b.timestamp - a.timestamp).slice(0, limit);
@@ -208,6 +234,7 @@ export class FakeWhatsApp extends WhatsAppClientFactory {
   readonly pairingRequests: string[] = [];
   readonly unregistered = new Set<string>();
   readonly sent: { chatId: string; text: string }[] = [];
+  readonly sentMedia: ({ chatId: string; mimetype: string; filename: string; size: number; sha256: string } & MediaSendOptions)[] = [];
   failSends = false;
   /** The next such call finds the client gone (see FakeWhatsAppClient.gone). */
   crash: CrashPoint | null = null;

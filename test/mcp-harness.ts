@@ -22,6 +22,7 @@ export const ALL_TOOLS: readonly string[] = [
   'whatsapp_search_messages',
   'whatsapp_list_sessions',
   'whatsapp_download_media',
+  'whatsapp_send_media',
 ];
 
 export interface McpTestApp extends TestApp {

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'whatsapp_error'
   | 'browser_unavailable'
   | 'payload_too_large'
+  | 'url_not_allowed'
   | 'unauthorized'
   | 'forbidden'
   | 'rate_limited'

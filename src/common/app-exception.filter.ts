@@ -6,6 +6,7 @@ import { requestIdOf } from './request-id.js';
 /** The one mapping of error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
+  url_not_allowed: 400,
   not_found: 404,
   not_on_whatsapp: 404,
   chat_not_found: 404,

@@ -29,6 +29,13 @@ describe('loadAppConfig', () => {
     });
   });
 
+  it('caps media at 16 MiB, refuses private URLs and caches 512 MiB by default', () => {
+    expect(loadAppConfig({})).toMatchObject({ mediaMaxBytes: 16_777_216, mediaAllowPrivateUrls: false, mediaCacheMaxBytes: 536_870_912 });
+    expect(
+      loadAppConfig({ WHATSAPP_MEDIA_MAX_BYTES: '1024', WHATSAPP_MEDIA_ALLOW_PRIVATE_URLS: 'true', WHATSAPP_MEDIA_CACHE_MAX_BYTES: '0' }),
+    ).toMatchObject({ mediaMaxBytes: 1024, mediaAllowPrivateUrls: true, mediaCacheMaxBytes: 0 });
+  });
+
   it('reports a configured Chrome path as given, even when missing', () => {
     expect(loadAppConfig({ WHATSAPP_CHROME_EXECUTABLE: '/opt/none/chrome' })).toMatchObject({
       chromeExecutable: '/opt/none/chrome',
@@ -51,6 +58,8 @@ describe('loadAppConfig', () => {
     [{ WHATSAPP_STORE: 'postgres' }, 'WHATSAPP_STORE must be one of sqlite, off (got "postgres")'],
     [{ WHATSAPP_BACKFILL_MESSAGES: '-1' }, 'WHATSAPP_BACKFILL_MESSAGES must be an integer from 0'],
     [{ WHATSAPP_STORE_RETENTION_DAYS: 'forever' }, 'WHATSAPP_STORE_RETENTION_DAYS must be an integer from 0'],
+    [{ WHATSAPP_MEDIA_MAX_BYTES: '0' }, 'WHATSAPP_MEDIA_MAX_BYTES must be an integer from 1'],
+    [{ WHATSAPP_MEDIA_ALLOW_PRIVATE_URLS: 'yes please' }, 'WHATSAPP_MEDIA_ALLOW_PRIVATE_URLS must be true or false'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(`Invalid configuration: ${message}`);

@@ -3,6 +3,7 @@ import {
   readBrowser,
   readData,
   readLimits,
+  readMedia,
   readMcp,
   readRecovery,
   readSandbox,
@@ -29,6 +30,7 @@ export const CONFIG_SECTIONS = {
   store: (env: Env) => readStore(env),
   sandbox: (env: Env, cwd: string) => readSandbox(env, cwd),
   sessions: (env: Env) => readSessions(env),
+  media: (env: Env) => readMedia(env),
 };
 
 type SectionValues = { [K in keyof typeof CONFIG_SECTIONS]: ReturnType<(typeof CONFIG_SECTIONS)[K]> };
@@ -58,7 +60,8 @@ export interface AppConfig
     Flat<Sections['webhooks']>,
     Flat<Sections['store']>,
     Flat<Sections['sandbox']>,
-    Flat<Sections['sessions']> {}
+    Flat<Sections['sessions']>,
+    Flat<Sections['media']> {}
 
 /**
  * Typed, validated configuration. Built once at boot from the environment; a bad value stops the

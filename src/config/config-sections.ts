@@ -241,3 +241,15 @@ export function readSessions(env: Env) {
     startConcurrency: integer(env, 'WHATSAPP_START_CONCURRENCY', 2, 1, 64),
   };
 }
+
+/** Media (issue 16): what a send may carry and where it may be fetched from, and the cache of received files. */
+export function readMedia(env: Env) {
+  return {
+    /** Largest file a send accepts (upload, base64 or URL), enforced while reading; WhatsApp's own cap is 16 MiB for most media. */
+    mediaMaxBytes: integer(env, 'WHATSAPP_MEDIA_MAX_BYTES', 16 * 1_048_576, 1, 100 * 1_048_576),
+    /** Let a media URL reach loopback, private, link-local and metadata addresses (a trusted network only). */
+    mediaAllowPrivateUrls: boolean(env, 'WHATSAPP_MEDIA_ALLOW_PRIVATE_URLS', false),
+    /** Received files kept in WHATSAPP_DATA_DIR/media, oldest evicted beyond this. */
+    mediaCacheMaxBytes: integer(env, 'WHATSAPP_MEDIA_CACHE_MAX_BYTES', 512 * 1_048_576, 0, 1_099_511_627_776),
+  };
+}

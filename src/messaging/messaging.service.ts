@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError, PossiblySentError, whatsappFailure } from '../common/app-error.js';
 import { SentMessageRegistry } from '../events/sent-message.registry.js';
 import { RateLimits } from '../limits/rate-limits.js';
+import type { SentMessage, WhatsAppClient } from '../whatsapp/whatsapp-client.port.js';
 import { DEFAULT_SESSION, WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import type { ChatsAnswer, MessagesAnswer, SendAnswer } from './messaging.answers.js';
 
@@ -12,6 +13,9 @@ export const MessagingTopic = { sendOutcome: 'messaging.send.outcome' } as const
 export interface SendOutcome {
   code: string | null;
 }
+
+/** Hands one message to a ready client, once its chat is known. */
+export type Deliver = (client: WhatsAppClient, chatId: string) => Promise<SentMessage>;
 
 /** Sending and reading. Inputs have passed the shared rules (DTOs); shared by REST and MCP. */
 @Injectable()
@@ -24,12 +28,18 @@ export class MessagingService {
   ) {}
 
   /** Publishes its outcome: sent, or failed with the error code (after input validation). */
-  async send(phoneDigits: string, message: string, session = DEFAULT_SESSION): Promise<SendAnswer> {
+  send(phoneDigits: string, message: string, session = DEFAULT_SESSION): Promise<SendAnswer> {
+    return this.sendWith(session, phoneDigits, message, (client, chatId) => client.sendText(chatId, message));
+  }
+
+  /**
+   * The one sending path for every kind of message (text, media): ready, sending limits, the number
+   * looked up, then `deliver`. `body` is the text the library reports the message with (a caption for media).
+   */
+  async sendWith(session: string, phoneDigits: string, body: string, deliver: Deliver): Promise<SendAnswer> {
     return (await this.published(() =>
       this.sendNow(
-        session,
-        phoneDigits,
-        message,
+        { session, phoneDigits, body, deliver },
         () => this.limits.send(phoneDigits, session),
         () => true,
       ),
@@ -42,8 +52,9 @@ export class MessagingService {
    * when it answers false (the item was cancelled meanwhile) nothing is sent and the answer is null.
    */
   sendQueued(session: string, phoneDigits: string, message: string, sending: () => boolean): Promise<SendAnswer | null> {
+    const deliver: Deliver = (client, chatId) => client.sendText(chatId, message);
     return this.published(() =>
-      this.sendNow(session, phoneDigits, message, () => this.limits.sendWhenAllowed(phoneDigits, session), sending),
+      this.sendNow({ session, phoneDigits, body: message, deliver }, () => this.limits.sendWhenAllowed(phoneDigits, session), sending),
     );
   }
 
@@ -59,9 +70,7 @@ export class MessagingService {
   }
 
   private async sendNow(
-    name: string,
-    phoneDigits: string,
-    message: string,
+    { session: name, phoneDigits, body, deliver }: { session: string; phoneDigits: string; body: string; deliver: Deliver },
     takeSlot: () => Promise<void>,
     sending: () => boolean,
   ): Promise<SendAnswer | null> {
@@ -75,9 +84,9 @@ export class MessagingService {
     }
     if (!sending()) return null;
     // Recorded before the client is called: the library may report the message before it answers.
-    const ticket = this.sentMessages.begin(chatId, message);
+    const ticket = this.sentMessages.begin(chatId, body);
     const sent = await session
-      .use((client) => client.sendText(chatId, message), false)
+      .use((client) => deliver(client, chatId), false)
       .catch((error: unknown) => {
         ticket.failed();
         try {

@@ -54,6 +54,10 @@ const EXAMPLES: Record<ErrorCode, { summary: string; message: string; details?: 
     details: { state: 'starting' },
   },
   payload_too_large: { summary: 'The body is over 1 MiB', message: 'Request body is larger than 1 MiB' },
+  url_not_allowed: {
+    summary: 'A media URL that may not be fetched (scheme, address, redirects)',
+    message: 'The media URL is not allowed: http://169.254.169.254/latest resolves to 169.254.169.254, a link-local address.',
+  },
   rate_limited: {
     summary: 'A sending or pairing limit; wait Retry-After seconds',
     message: 'Too many requests: at most 6 messages to one recipient per minute. Try again in 42 s.',

@@ -38,6 +38,19 @@ export const SandboxSentShape = answer(
           type: documented(z.string(), undefined, 'chat'),
           body: documented(z.string(), undefined, 'Danke!'),
           timestamp: documented(z.int(), 'Unix seconds', 1767605400),
+          media: z
+            .object({
+              mimetype: documented(z.string(), undefined, 'application/pdf'),
+              filename: documented(z.string().nullable(), undefined, 'invoice.pdf'),
+              size: documented(z.int().min(0), 'Bytes', 48213),
+              sha256: documented(
+                z.string(),
+                'SHA-256 of the bytes that arrived (hex)',
+                'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+              ),
+            })
+            .optional()
+            .describe('Media messages only: the file as the phone received it.'),
         })
         .describe('A message that reached the simulated network from the server.'),
     ),

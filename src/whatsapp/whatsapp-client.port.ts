@@ -107,6 +107,21 @@ export interface SentMessage {
   timestamp: number;
 }
 
+/** A file to send: its bytes and what we established they are (never only the caller's word). */
+export interface OutgoingMedia {
+  data: Buffer;
+  mimetype: string;
+  filename: string;
+}
+
+export interface MediaSendOptions {
+  caption?: string;
+  /** A voice note (push-to-talk) rather than an audio file; audio only. */
+  asVoice?: boolean;
+  /** A document (the file as is, with its name) rather than a picture, video or audio. */
+  asDocument?: boolean;
+}
+
 /**
  * Events a client emits. `disconnected` carries the library's reason (`LOGOUT`, or a WhatsApp Web
  * state such as `UNPAIRED` or `CONFLICT`) or the browser side's: `BROWSER_CLOSED` (Chrome exited,
@@ -145,6 +160,7 @@ export interface WhatsAppClient {
   /** The serialized WhatsApp id of a number (`<digits>@c.us`), or null when the number is not on WhatsApp. */
   getNumberId(phoneDigits: string): Promise<string | null>;
   sendText(chatId: string, text: string): Promise<SentMessage>;
+  sendMedia(chatId: string, media: OutgoingMedia, options: MediaSendOptions): Promise<SentMessage>;
   /** The `limit` chats with the newest activity, newest first. */
   getChats(limit: number): Promise<ChatSummary[]>;
   /** The chat and its last `limit` messages, oldest first; null when there is no such chat. */

@@ -11,7 +11,9 @@ import {
   ClientGoneError,
   type ClientLaunchOptions,
   type MediaFile,
+  type MediaSendOptions,
   type MessageSummary,
+  type OutgoingMedia,
   type SentMessage,
   type WhatsAppClient,
   WhatsAppClientFactory,
@@ -28,6 +30,7 @@ import {
   toChatMessage,
   toChatSummary,
   toEdit,
+  toLibMedia,
   toMessageSummary,
   toReaction,
   toRevoke,
@@ -230,6 +233,12 @@ class WwebjsClient extends EventEmitter implements WhatsAppClient {
 
   async sendText(chatId: string, text: string): Promise<SentMessage> {
     const message = await this.call((lib) => lib.sendMessage(chatId, text));
+    return { id: message.id._serialized, timestamp: message.timestamp };
+  }
+
+  async sendMedia(chatId: string, media: OutgoingMedia, options: MediaSendOptions): Promise<SentMessage> {
+    const send = toLibMedia(this.library!, media, options);
+    const message = await this.call((lib) => lib.sendMessage(chatId, send.media, send.options));
     return { id: message.id._serialized, timestamp: message.timestamp };
   }
 

@@ -9,7 +9,9 @@ import type {
   MessageEdit,
   MessageReaction,
   MessageRevoke,
+  MediaSendOptions,
   MessageSummary,
+  OutgoingMedia,
 } from './whatsapp-client.port.js';
 
 /*
@@ -171,4 +173,12 @@ export async function newestChatModels(limit: number): Promise<ChatModel[]> {
   const newest = [...page.require('WAWebCollections').Chat.getModelsArray()].sort((a, b) => (b.t ?? 0) - (a.t ?? 0)).slice(0, limit);
   const models = await Promise.all(newest.map((chat) => page.WWebJS.getChatModel(chat)));
   return models.filter((model): model is ChatModel => model !== null);
+}
+
+/** Our media as the library's MessageMedia (base64, as it hands files to the page) and its send options. */
+export function toLibMedia(library: Library, media: OutgoingMedia, options: MediaSendOptions) {
+  return {
+    media: new library.MessageMedia(media.mimetype, media.data.toString('base64'), media.filename, media.data.length),
+    options: { caption: options.caption, sendAudioAsVoice: options.asVoice, sendMediaAsDocument: options.asDocument, linkPreview: false },
+  };
 }

@@ -27,6 +27,7 @@ const ROUTES: Record<string, string> = {
   whatsapp_read_messages: 'POST /api/messages',
   whatsapp_logout: 'POST /api/logout',
   whatsapp_search_messages: 'GET /api/search',
+  whatsapp_send_media: 'POST /api/send-media',
 };
 
 /** Tools with no REST route taking the same input: only their answer is a route's (GET /api/events lists what the wait waits for). */
@@ -91,6 +92,22 @@ const TABLE: Row[] = [
   row('whatsapp_send_message', { phone_number: PHONE, message: { text: 'hi' } }, 'refuses'),
   row('whatsapp_send_message', { phone_number: PHONE, message: '   ' }, 'refuses', 'accepts', 'serverRule'),
   row('whatsapp_send_message', { phone_number: PHONE, message: 'x'.repeat(65_537) }, 'refuses', 'accepts', 'serverRule'),
+  row('whatsapp_send_media', { phone_number: PHONE, url: 'https://files.example/a.png' }, 'accepts'),
+  row('whatsapp_send_media', { phone_number: PHONE, data: 'iVBORw==', mimetype: 'image/png', filename: 'a.png', caption: 'hi' }, 'accepts'),
+  row('whatsapp_send_media', { phone_number: PHONE, data: 'AAAA', mimetype: 'audio/ogg', as_voice: true }, 'accepts'),
+  row('whatsapp_send_media', { url: 'https://files.example/a.png' }, 'refuses'),
+  row('whatsapp_send_media', { phone_number: PHONE, as_voice: 'yes', url: 'https://files.example/a.png' }, 'refuses'),
+  row('whatsapp_send_media', { phone_number: PHONE, caption: 5, url: 'https://files.example/a.png' }, 'refuses'),
+  row('whatsapp_send_media', { phone_number: PHONE }, 'refuses', 'accepts', 'serverRule'),
+  row('whatsapp_send_media', { phone_number: PHONE, data: 'AAAA' }, 'refuses', 'accepts', 'serverRule'),
+  row(
+    'whatsapp_send_media',
+    { phone_number: PHONE, url: 'https://files.example/a.png', data: 'AAAA', mimetype: 'image/png' },
+    'refuses',
+    'accepts',
+    'serverRule',
+  ),
+  row('whatsapp_send_media', { phone_number: PHONE, data: 'not base64!', mimetype: 'image/png' }, 'refuses', 'accepts', 'serverRule'),
   row('whatsapp_list_chats', {}, 'accepts'),
   row('whatsapp_list_chats', { limit: 1 }, 'accepts'),
   row('whatsapp_list_chats', { limit: 100 }, 'accepts'),
@@ -159,12 +176,23 @@ async function restVerdict(tool: string, args: Record<string, unknown>): Promise
   }
   const [method, path] = ROUTES[tool].split(' ');
   const http = request(t.app.getHttpServer());
-  const res = method === 'GET' ? await http.get(path) : await http.post(path).send(args);
+  const res = method === 'GET' ? await http.get(path) : await http.post(path).send(tool === 'whatsapp_send_media' ? mediaBody(args) : args);
   if (res.status === 400) {
     expect(res.body).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     return 'refuses';
   }
   return 'accepts';
+}
+
+/** The media tool's flat arguments as the route's JSON body (`media` holds the file's source). */
+function mediaBody({ url, data, mimetype, filename, ...rest }: Record<string, unknown>): Record<string, unknown> {
+  const media = {
+    ...(url !== undefined && { url }),
+    ...(data !== undefined && { data }),
+    ...(mimetype !== undefined && { mimetype }),
+    ...(filename !== undefined && { filename }),
+  };
+  return Object.keys(media).length > 0 ? { ...rest, media } : rest;
 }
 
 describe('input schemas against the REST routes', () => {

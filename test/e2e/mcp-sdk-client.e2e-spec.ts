@@ -116,6 +116,12 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
         whatsapp_start_auth: expect.objectContaining({ readOnlyHint: false, destructiveHint: false, idempotentHint: true }),
         whatsapp_pairing_code: expect.objectContaining({ readOnlyHint: false, idempotentHint: false, openWorldHint: true }),
         whatsapp_send_message: expect.objectContaining({ readOnlyHint: false, idempotentHint: false, openWorldHint: true }),
+        whatsapp_send_media: expect.objectContaining({
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: false,
+          openWorldHint: true,
+        }),
         whatsapp_list_chats: expect.objectContaining({ readOnlyHint: true, idempotentHint: true }),
         whatsapp_read_messages: expect.objectContaining({ readOnlyHint: true, idempotentHint: true }),
         whatsapp_logout: expect.objectContaining({ readOnlyHint: false, destructiveHint: true, idempotentHint: true }),

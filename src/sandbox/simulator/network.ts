@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RpcMessage } from './control-server.js';
 import { digits, nowSec, randomDigits, randomHex } from './ids.js';
 import type { NetChat, NetMessage, SeedNames, SeedOptions, SentMessage } from './types.js';
@@ -12,6 +13,8 @@ export class Network {
   private readonly chats = new Map<string, NetChat>();
   private readonly unregisteredNumbers = new Set<string>();
   private readonly sentLog: SentMessage[] = [];
+  /** Uploaded files by their hash (base64 SHA-256), until a message carries them. */
+  private readonly uploads = new Map<string, Buffer>();
 
   constructor(private readonly me: string) {}
 
@@ -121,6 +124,18 @@ export class Network {
     return out.map((c) => ({ ...c, messages: [...c.messages] }));
   }
 
+  private sentMedia(media: { filehash: string; mimetype: string; filename?: string; size: number }) {
+    const data = this.uploads.get(media.filehash);
+    if (!data) throw new Error('send: a media message whose file was never uploaded');
+    this.uploads.delete(media.filehash);
+    return {
+      mimetype: media.mimetype,
+      filename: media.filename ?? null,
+      size: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+    };
+  }
+
   /** The page requests the network answers: sync, history, exists, chat, send; undefined for any other. */
   rpc(msg: RpcMessage): unknown {
     switch (msg.op) {
@@ -145,11 +160,25 @@ export class Network {
         const [user] = String(msg.chatId).split('@');
         return { chat: { id: msg.chatId, name: user, isGroup: false, participants: [], t: 0, messages: [] } };
       }
+      case 'upload': {
+        const data = Buffer.from(String(msg.data), 'base64');
+        if (createHash('sha256').update(data).digest('base64') !== msg.filehash)
+          throw new Error('upload: the bytes do not match their hash');
+        this.uploads.set(msg.filehash, data);
+        return { directPath: `/v/t62.7119-24/${randomHex(16)}` };
+      }
       case 'send': {
-        const m = msg.message;
+        const { media, ...m } = msg.message;
         const chat = this.ensureChat(m.chatId);
         chat.messages.push({ ...m, fromMe: true, participant: chat.isGroup ? this.me : undefined, ack: 1 });
-        this.sentLog.push({ id: m.key, to: m.chatId, body: m.body, type: m.type, timestamp: m.t });
+        this.sentLog.push({
+          id: m.key,
+          to: m.chatId,
+          body: m.body ?? '',
+          type: m.type,
+          timestamp: m.t,
+          ...(media && { media: this.sentMedia(media) }),
+        });
         return {};
       }
       default:

@@ -51,6 +51,14 @@ export type AckLevel = 'device' | 'read' | 'played';
 
 export const ACKS: Record<AckLevel, number> = { device: 2, read: 3, played: 4 };
 
+/** A file that reached the network: its bytes' SHA-256 (hex) proves they arrived unchanged. */
+export interface SentMedia {
+  mimetype: string;
+  filename: string | null;
+  size: number;
+  sha256: string;
+}
+
 export interface SentMessage {
   /** Serialized message key, equals `message.id._serialized` on the client. */
   id: string;
@@ -58,6 +66,8 @@ export interface SentMessage {
   body: string;
   type: string;
   timestamp: number;
+  /** Media messages only. */
+  media?: SentMedia;
 }
 
 export interface NetMessage {

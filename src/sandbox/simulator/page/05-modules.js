@@ -91,6 +91,7 @@ const modules = {
           body: msg.body,
           type: msg.type,
           t: msg.t,
+          ...mediaFields(msg),
         },
       }).then(() => {
         addMsgToChat(chat, msg, { silent: false });
