@@ -205,17 +205,21 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
 
   /** Up to `wanted` positions after `from`: the ranked matches first, then, when they were capped, the older ones. */
   private positions(params: Record<string, unknown>, from: SearchPosition | null, ceiling: number, wanted: number): SearchPosition[] {
-    const candidates = (this.statements.candidates.all({ ...params, ceiling, cap: RANKED_MATCHES }) as Omit<SearchPosition, 'ceiling'>[]).map(
-      (candidate) => ({ ...candidate, ceiling }),
-    );
+    const candidates = (
+      this.statements.candidates.all({ ...params, ceiling, cap: RANKED_MATCHES }) as Omit<SearchPosition, 'ceiling'>[]
+    ).map((candidate) => ({ ...candidate, ceiling }));
     const oldest = candidates.at(-1);
+    candidates.sort(byRelevance);
+    // bm25 moves with every message stored, so the page's last row is found again by its pk; by its
+    // old rank, a page could start before it again, or forever when all ranks drift alike.
+    const at = from ? candidates.findIndex((candidate) => candidate.pk === from.pk) : -1;
     const ranked =
       from?.rank === null
         ? []
-        : candidates
-            .sort(byRelevance)
-            .filter((candidate) => !from || byRelevance(candidate, from) > 0)
-            .slice(0, wanted);
+        : (at >= 0 ? candidates.slice(at + 1) : candidates.filter((candidate) => !from || byRelevance(candidate, from) > 0)).slice(
+            0,
+            wanted,
+          );
     const below = from?.rank === null ? from.pk : candidates.length === RANKED_MATCHES && oldest ? oldest.pk : null;
     if (below === null || ranked.length === wanted) return ranked;
     const older = this.statements.older.all({ ...params, below, limit: wanted - ranked.length }) as { timestamp: number; pk: number }[];
