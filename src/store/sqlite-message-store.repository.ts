@@ -35,8 +35,8 @@ export const RANKED_MATCHES = 2_000;
 /** Messages written in one transaction at most, when they arrive faster than the event loop turns. */
 export const WRITE_BATCH = 1_000;
 
-const byRelevance = (a: SearchPosition, b: SearchPosition): number =>
-  (a.rank ?? 0) - (b.rank ?? 0) || b.timestamp - a.timestamp || b.pk - a.pk;
+type Ranked = Omit<SearchPosition, 'ceiling'>;
+const byRelevance = (a: Ranked, b: Ranked): number => (a.rank ?? 0) - (b.rank ?? 0) || b.timestamp - a.timestamp || b.pk - a.pk;
 
 interface MessageRow {
   pk: number;
@@ -205,22 +205,19 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
 
   /** Up to `wanted` positions after `from`: the ranked matches first, then, when they were capped, the older ones. */
   private positions(params: Record<string, unknown>, from: SearchPosition | null, ceiling: number, wanted: number): SearchPosition[] {
-    const candidates = (
-      this.statements.candidates.all({ ...params, ceiling, cap: RANKED_MATCHES }) as Omit<SearchPosition, 'ceiling'>[]
-    ).map((candidate) => ({ ...candidate, ceiling }));
-    const oldest = candidates.at(-1);
-    candidates.sort(byRelevance);
+    const candidates = this.statements.candidates.all({ ...params, ceiling, cap: RANKED_MATCHES }) as Ranked[];
     // bm25 moves with every message stored, so the page's last row is found again by its pk; by its
     // old rank, a page could start before it again, or forever when all ranks drift alike.
     const at = from ? candidates.findIndex((candidate) => candidate.pk === from.pk) : -1;
-    const ranked =
+    const ranked = (
       from?.rank === null
         ? []
-        : (at >= 0 ? candidates.slice(at + 1) : candidates.filter((candidate) => !from || byRelevance(candidate, from) > 0)).slice(
-            0,
-            wanted,
-          );
-    const below = from?.rank === null ? from.pk : candidates.length === RANKED_MATCHES && oldest ? oldest.pk : null;
+        : at >= 0
+          ? candidates.slice(at + 1, at + 1 + wanted)
+          : candidates.filter((candidate) => !from || byRelevance(candidate, from) > 0).slice(0, wanted)
+    ).map((candidate) => ({ ...candidate, ceiling }));
+    const capped = candidates.length === RANKED_MATCHES;
+    const below = from?.rank === null ? from.pk : capped ? candidates.reduce((oldest, { pk }) => Math.min(oldest, pk), Infinity) : null;
     if (below === null || ranked.length === wanted) return ranked;
     const older = this.statements.older.all({ ...params, below, limit: wanted - ranked.length }) as { timestamp: number; pk: number }[];
     return [...ranked, ...older.map(({ timestamp, pk }) => ({ rank: null, timestamp, pk, ceiling }))];

@@ -10,14 +10,16 @@ const FILTERS = `m.session = @session AND m.revoked = 0
   AND (@before IS NULL OR m.timestamp < @before)`;
 
 // The matches to rank: the most recently stored ones (FTS5 walks its doclist backwards by rowid and
-// stops at @cap), so bm25() (negative, more negative = more relevant) runs for at most @cap rows
-// however common the words are. @ceiling is the newest message when paging began: later messages
-// do not shift the set under a cursor. Ordering by rank happens in the repository.
+// stops at @cap), so bm25() runs for at most @cap rows however common the words are; then the best
+// first (bm25 is negative, more negative = more relevant), then newest. @ceiling is the newest
+// message when paging began: later messages do not shift the set under a cursor.
 const CANDIDATES = `
-SELECT bm25(store_messages_fts) AS rank, m.timestamp, m.pk
-FROM store_messages_fts JOIN store_messages m ON m.pk = store_messages_fts.rowid
-WHERE store_messages_fts MATCH @query AND store_messages_fts.rowid <= @ceiling AND ${FILTERS}
-ORDER BY store_messages_fts.rowid DESC LIMIT @cap`;
+SELECT rank, timestamp, pk FROM (
+  SELECT bm25(store_messages_fts) AS rank, m.timestamp, m.pk
+  FROM store_messages_fts JOIN store_messages m ON m.pk = store_messages_fts.rowid
+  WHERE store_messages_fts MATCH @query AND store_messages_fts.rowid <= @ceiling AND ${FILTERS}
+  ORDER BY store_messages_fts.rowid DESC LIMIT @cap)
+ORDER BY rank, timestamp DESC, pk DESC`;
 
 // The matches older than the ranked set, without ranking: most recently stored first.
 const OLDER = `
