@@ -31,7 +31,7 @@ export const BEFORE_RULE = 'before must be the id of a stored message of this ch
  * would take a quarter of a second to rank; capped, any search takes a few milliseconds. Matches
  * past the cap still come, after the ranked ones, most recently stored first.
  */
-export const RANKED_MATCHES = 2_000;
+export const RANKED_MATCHES = 1_000;
 /** Messages written in one transaction at most, when they arrive faster than the event loop turns. */
 export const WRITE_BATCH = 1_000;
 
