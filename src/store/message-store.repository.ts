@@ -77,8 +77,13 @@ export interface StoreCounts {
 export abstract class MessageStoreRepository {
   /** Inserts or refreshes a message (its text, type, media flag); keeps its ack, edit, revoke and reactions. */
   abstract upsertMessage(session: string, message: ChatMessage): void;
-  /** The same for a page of one chat's history, in one transaction. */
+  /** The same for a page of one chat's history, written in one transaction. */
   abstract upsertMessages(session: string, chatId: string, messages: MessageSummary[]): void;
+  /**
+   * Writes now what the two above may hold back for a moment to batch it. Every other operation
+   * sees all messages upserted before it without this; it is for shutdown.
+   */
+  abstract flush(): void;
   /** Moves the ack forward only (`pending` → `server` → `device` → `read` → `played`); false when unknown or not newer. */
   abstract applyAck(session: string, messageId: string, ack: AckName): boolean;
   abstract applyEdit(session: string, messageId: string, body: string): boolean;

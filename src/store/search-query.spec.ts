@@ -48,7 +48,7 @@ describe('toFtsQuery', () => {
 
 describe('search cursors', () => {
   it('round-trips a position exactly, fractional rank included', () => {
-    const position = { rank: -1.2345678901234567e-6, timestamp: 1_767_225_600, pk: 42 };
+    const position = { rank: -1.2345678901234567e-6, timestamp: 1_767_225_600, pk: 42, ceiling: 99 };
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
   });
 

@@ -43,17 +43,20 @@ export function toFtsQuery(input: unknown): string {
 }
 
 /**
- * Where a page ended in the ranking (bm25, then newest, then insertion order). bm25 depends on the
- * whole index, so messages stored between two pages can move the boundary by a few results.
+ * Where a page ended. Among the ranked matches: bm25 `rank`, then newest, then insertion order.
+ * Past them (`rank` null): insertion order alone. `ceiling` is the newest stored message when the
+ * first page was read, so the ranked set stays put while messages arrive; bm25 still depends on
+ * the whole index, so messages stored between two pages can move the boundary by a few results.
  */
 export interface SearchPosition {
-  rank: number;
+  rank: number | null;
   timestamp: number;
   pk: number;
+  ceiling: number;
 }
 
-export function encodeCursor({ rank, timestamp, pk }: SearchPosition): string {
-  return Buffer.from(JSON.stringify([rank, timestamp, pk])).toString('base64url');
+export function encodeCursor({ rank, timestamp, pk, ceiling }: SearchPosition): string {
+  return Buffer.from(JSON.stringify([rank, timestamp, pk, ceiling])).toString('base64url');
 }
 
 /** Refuses anything that is not a cursor this module wrote (wrong base64, wrong JSON, wrong types). */
@@ -66,13 +69,12 @@ export function decodeCursor(cursor: string): SearchPosition {
   }
   if (
     !Array.isArray(value) ||
-    value.length !== 3 ||
-    !Number.isFinite(value[0]) ||
-    !Number.isSafeInteger(value[1]) ||
-    !Number.isSafeInteger(value[2])
+    value.length !== 4 ||
+    !(value[0] === null || Number.isFinite(value[0])) ||
+    !value.slice(1).every((part) => Number.isSafeInteger(part))
   ) {
     throw invalidInput(CURSOR_RULE);
   }
-  const [rank, timestamp, pk] = value as [number, number, number];
-  return { rank, timestamp, pk };
+  const [rank, timestamp, pk, ceiling] = value as [number | null, number, number, number];
+  return { rank, timestamp, pk, ceiling };
 }

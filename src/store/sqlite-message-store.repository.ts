@@ -1,5 +1,7 @@
+import { Logger } from '@nestjs/common';
 import type { Database, Statement } from 'better-sqlite3';
 import { invalidInput } from '../common/app-error.js';
+import { describeError } from '../common/describe-error.js';
 import type { AckName, ChatMessage, MediaInfo, MessageSummary } from '../whatsapp/whatsapp-client.port.js';
 import {
   type ChatInfo,
@@ -14,6 +16,7 @@ import {
 } from './message-store.repository.js';
 import { STATEMENTS } from './sqlite-message-store.statements.js';
 import { decodeCursor, encodeCursor, type SearchPosition, toFtsQuery } from './search-query.js';
+import { WriteBehind } from './write-behind.js';
 
 /** Acks as ordered numbers, so "never backwards" is a comparison in SQL; `error` only replaces `pending`. */
 const ACKS: readonly AckName[] = ['error', 'pending', 'server', 'device', 'read', 'played'];
@@ -21,6 +24,19 @@ const ackRank = (ack: AckName): number => ACKS.indexOf(ack) - 1;
 const ackName = (rank: number): AckName => ACKS[rank + 1] ?? 'pending';
 
 export const BEFORE_RULE = 'before must be the id of a stored message of this chat';
+
+/**
+ * How many matches a search ranks by relevance: the most recently stored ones. bm25 costs about
+ * 1 µs per match plus 1 µs to read its row, so a word found in a quarter of a million messages
+ * would take a quarter of a second to rank; capped, any search takes a few milliseconds. Matches
+ * past the cap still come, after the ranked ones, most recently stored first.
+ */
+export const RANKED_MATCHES = 1_000;
+/** Messages written in one transaction at most, when they arrive faster than the event loop turns. */
+export const WRITE_BATCH = 1_000;
+
+type Ranked = Omit<SearchPosition, 'ceiling'>;
+const byRelevance = (a: Ranked, b: Ranked): number => (a.rank ?? 0) - (b.rank ?? 0) || b.timestamp - a.timestamp || b.pk - a.pk;
 
 interface MessageRow {
   pk: number;
@@ -62,8 +78,9 @@ function toMessage(row: MessageRow): StoredMessage {
 }
 
 export class SqliteMessageStoreRepository extends MessageStoreRepository {
+  private readonly logger = new Logger('Store');
   private readonly statements: Record<keyof typeof STATEMENTS, Statement>;
-  private readonly upsertPage: (session: string, messages: ChatMessage[]) => void;
+  private readonly writes: WriteBehind<{ session: string; message: ChatMessage }>;
 
   constructor(private readonly db: Database) {
     super();
@@ -71,61 +88,71 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
       keyof typeof STATEMENTS,
       Statement
     >;
-    this.upsertPage = db.transaction((session: string, messages: ChatMessage[]) => {
-      const newest = new Map<string, number>();
-      for (const message of messages) {
+    const writeBatch = db.transaction((items: { session: string; message: ChatMessage }[]) => {
+      const newest = new Map<string, { session: string; chatId: string; timestamp: number }>();
+      for (const { session, message } of items) {
         this.insert(session, message);
-        newest.set(message.chat_id, Math.max(newest.get(message.chat_id) ?? 0, message.timestamp));
+        const key = `${session}\n${message.chat_id}`;
+        const timestamp = Math.max(newest.get(key)?.timestamp ?? 0, message.timestamp);
+        newest.set(key, { session, chatId: message.chat_id, timestamp });
       }
       // A chat first seen through a message gets its name from the next chat listing (the backfill).
-      for (const [chatId, timestamp] of newest)
+      for (const { session, chatId, timestamp } of newest.values())
         this.statements.chatOfMessage.run(session, chatId, chatId.endsWith('@g.us') ? 1 : 0, timestamp);
     });
-  }
-
-  upsertMessage(session: string, message: ChatMessage): void {
-    this.upsertPage(session, [message]);
-  }
-
-  upsertMessages(session: string, chatId: string, messages: MessageSummary[]): void {
-    this.upsertPage(
-      session,
-      messages.map((message) => ({ ...message, chat_id: chatId })),
+    this.writes = new WriteBehind(writeBatch, WRITE_BATCH, (error, lost) =>
+      this.logger.error(`${lost} messages could not be stored: ${describeError(error)}`),
     );
   }
 
+  upsertMessage(session: string, message: ChatMessage): void {
+    this.writes.add([{ session, message }]);
+  }
+
+  upsertMessages(session: string, chatId: string, messages: MessageSummary[]): void {
+    this.writes.add(messages.map((message) => ({ session, message: { ...message, chat_id: chatId } })));
+  }
+
+  flush(): void {
+    this.writes.flush();
+  }
+
   private insert(session: string, message: ChatMessage): void {
-    this.statements.message.run({
+    this.statements.message.run(
       session,
-      id: message.id,
-      chat_id: message.chat_id,
-      from: message.from,
-      to: message.to,
-      author: message.author,
-      from_me: message.from_me ? 1 : 0,
-      type: message.type,
-      body: message.body,
-      timestamp: message.timestamp,
-      has_media: message.has_media ? 1 : 0,
-      media: message.media ? JSON.stringify(message.media) : null,
+      message.id,
+      message.chat_id,
+      message.from,
+      message.to,
+      message.author,
+      message.from_me ? 1 : 0,
+      message.type,
+      message.body,
+      message.timestamp,
+      message.has_media ? 1 : 0,
+      message.media ? JSON.stringify(message.media) : null,
       // What we sent starts unconfirmed; what we received has, by definition, reached this device.
-      ack: ackRank(message.from_me ? 'pending' : 'device'),
-    });
+      ackRank(message.from_me ? 'pending' : 'device'),
+    );
   }
 
   applyAck(session: string, messageId: string, ack: AckName): boolean {
+    this.flush();
     return this.statements.ack.run({ session, id: messageId, ack: ackRank(ack) }).changes > 0;
   }
 
   applyEdit(session: string, messageId: string, body: string): boolean {
+    this.flush();
     return this.statements.edit.run(body, session, messageId).changes > 0;
   }
 
   applyRevoke(session: string, messageId: string): boolean {
+    this.flush();
     return this.statements.revoke.run(session, messageId).changes > 0;
   }
 
   applyReaction(session: string, messageId: string, from: string, reaction: string): boolean {
+    this.flush();
     return this.db.transaction(() => {
       const row = this.statements.reactions.get(session, messageId) as { reactions: string } | undefined;
       if (!row) return false;
@@ -144,39 +171,63 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
   }
 
   search(query: string, filters: SearchFilters, page: SearchPage): SearchResult {
+    this.flush();
     const match = toFtsQuery(query);
-    const position = page.cursor === undefined ? null : decodeCursor(page.cursor);
-    const positions = this.statements.search.all({
-      query: match,
-      session: filters.session,
-      chatId: filters.chatId ?? null,
-      fromMe: filters.fromMe === undefined ? null : filters.fromMe ? 1 : 0,
-      after: filters.after ?? null,
-      before: filters.before ?? null,
-      rank: position?.rank ?? null,
-      timestamp: position?.timestamp ?? null,
-      pk: position?.pk ?? null,
-      limit: page.limit + 1,
-    }) as SearchPosition[];
+    const from = page.cursor === undefined ? null : decodeCursor(page.cursor);
+    const ceiling = from?.ceiling ?? (this.statements.newestPk.get() as { pk: number }).pk;
+    const positions = this.positions(
+      {
+        query: match,
+        session: filters.session,
+        chatId: filters.chatId ?? null,
+        fromMe: filters.fromMe === undefined ? null : filters.fromMe ? 1 : 0,
+        after: filters.after ?? null,
+        before: filters.before ?? null,
+      },
+      from,
+      ceiling,
+      page.limit + 1,
+    );
     const shown = positions.slice(0, page.limit);
-    const pks = JSON.stringify(shown.map((position) => position.pk));
-    const rows = new Map((this.statements.page.all(pks) as (MessageRow & { chat_name: string })[]).map((row) => [row.pk, row]));
-    const snippets = new Map(
-      (this.statements.snippets.all(match, pks) as { pk: number; snippet: string }[]).map((row) => [row.pk, row.snippet]),
+    const rows = new Map(
+      (this.statements.page.all(JSON.stringify(shown.map(({ pk }) => pk))) as (MessageRow & { chat_name: string })[]).map((row) => [
+        row.pk,
+        row,
+      ]),
     );
     const last = shown.at(-1);
     return {
       results: shown.flatMap(({ pk }) => {
         const row = rows.get(pk);
-        return row
-          ? [{ message: toMessage(row), chat: { id: row.chat_id, name: row.chat_name }, snippet: snippets.get(pk) ?? row.body }]
-          : [];
+        const snippet = (this.statements.snippet.get(match, pk) as { snippet: string } | undefined)?.snippet;
+        return row ? [{ message: toMessage(row), chat: { id: row.chat_id, name: row.chat_name }, snippet: snippet ?? row.body }] : [];
       }),
       next_cursor: positions.length > page.limit && last ? encodeCursor(last) : null,
     };
   }
 
+  /** Up to `wanted` positions after `from`: the ranked matches first, then, when they were capped, the older ones. */
+  private positions(params: Record<string, unknown>, from: SearchPosition | null, ceiling: number, wanted: number): SearchPosition[] {
+    const candidates = this.statements.candidates.all({ ...params, ceiling, cap: RANKED_MATCHES }) as Ranked[];
+    // bm25 moves with every message stored, so the page's last row is found again by its pk; by its
+    // old rank, a page could start before it again, or forever when all ranks drift alike.
+    const at = from ? candidates.findIndex((candidate) => candidate.pk === from.pk) : -1;
+    const ranked = (
+      from?.rank === null
+        ? []
+        : at >= 0
+          ? candidates.slice(at + 1, at + 1 + wanted)
+          : candidates.filter((candidate) => !from || byRelevance(candidate, from) > 0).slice(0, wanted)
+    ).map((candidate) => ({ ...candidate, ceiling }));
+    const capped = candidates.length === RANKED_MATCHES;
+    const below = from?.rank === null ? from.pk : capped ? candidates.reduce((oldest, { pk }) => Math.min(oldest, pk), Infinity) : null;
+    if (below === null || ranked.length === wanted) return ranked;
+    const older = this.statements.older.all({ ...params, below, limit: wanted - ranked.length }) as { timestamp: number; pk: number }[];
+    return [...ranked, ...older.map(({ timestamp, pk }) => ({ rank: null, timestamp, pk, ceiling }))];
+  }
+
   history(session: string, chatId: string, before: string | undefined, limit: number): HistoryResult {
+    this.flush();
     const chatRow = this.statements.chatById.get(session, chatId) as (Omit<StoredChat, 'is_group'> & { is_group: number }) | undefined;
     const chat = chatRow ? { ...chatRow, is_group: chatRow.is_group === 1 } : null;
     let from: MessageRow | undefined;
@@ -200,11 +251,13 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
   }
 
   get(session: string, messageId: string): StoredMessage | null {
+    this.flush();
     const row = this.statements.get.get(session, messageId) as MessageRow | undefined;
     return row ? toMessage(row) : null;
   }
 
   around(session: string, messageId: string, count: number): { before: StoredMessage[]; after: StoredMessage[] } {
+    this.flush();
     const row = this.statements.get.get(session, messageId) as MessageRow | undefined;
     if (!row || count <= 0) return { before: [], after: [] };
     const at = { session, chatId: row.chat_id, timestamp: row.timestamp, pk: row.pk, limit: count };
@@ -215,17 +268,20 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
   }
 
   counts(session: string): StoreCounts {
+    this.flush();
     const count = (statement: Statement): number => (statement.get(session) as { n: number }).n;
     return { chats: count(this.statements.countChats), messages: count(this.statements.countMessages) };
   }
 
   deleteSession(session: string): void {
+    this.flush();
     this.db.transaction(() => {
       for (const name of ['deleteMessages', 'deleteChats', 'deleteBackfill'] as const) this.statements[name].run(session);
     })();
   }
 
   deleteOlderThan(days: number, now: Date): number {
+    this.flush();
     return this.statements.deleteOlder.run(Math.floor(now.getTime() / 1000) - days * 86_400).changes;
   }
 
@@ -235,6 +291,7 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
   }
 
   markBackfilled(session: string, chat: ChatInfo, messages: number, now: Date): void {
+    this.flush();
     this.statements.markBackfilled.run(session, chat.id, chat.timestamp, messages, now.getTime());
   }
 }

@@ -3,22 +3,30 @@
 export const COLUMNS =
   'm.pk, m.id, m.chat_id, m.from_id, m.to_id, m.author, m.from_me, m.type, m.body, m.timestamp, m.has_media, m.media, m.ack, m.edited, m.revoked, m.reactions';
 
-// bm25() is negative, more negative = more relevant: ascending order puts the best first. Only the
-// ranking runs over every match, with the narrowest rows to sort; the page's messages, chat names
-// and snippets are read afterwards for those few rows (made in this query, SQLite would build a
-// snippet for every match before sorting).
-const SEARCH = `
-SELECT hit.rank, m.timestamp, m.pk
-FROM (SELECT rowid, bm25(store_messages_fts) AS rank FROM store_messages_fts WHERE store_messages_fts MATCH @query) hit
-JOIN store_messages m ON m.pk = hit.rowid
-WHERE m.session = @session AND m.revoked = 0
+const FILTERS = `m.session = @session AND m.revoked = 0
   AND (@chatId IS NULL OR m.chat_id = @chatId)
   AND (@fromMe IS NULL OR m.from_me = @fromMe)
   AND (@after IS NULL OR m.timestamp >= @after)
-  AND (@before IS NULL OR m.timestamp < @before)
-  AND (@rank IS NULL OR hit.rank > @rank OR (hit.rank = @rank AND (m.timestamp < @timestamp OR (m.timestamp = @timestamp AND m.pk < @pk))))
-ORDER BY hit.rank, m.timestamp DESC, m.pk DESC
-LIMIT @limit`;
+  AND (@before IS NULL OR m.timestamp < @before)`;
+
+// The matches to rank: the most recently stored ones (FTS5 walks its doclist backwards by rowid and
+// stops at @cap), so bm25() runs for at most @cap rows however common the words are; then the best
+// first (bm25 is negative, more negative = more relevant), then newest. @ceiling is the newest
+// message when paging began: later messages do not shift the set under a cursor.
+const CANDIDATES = `
+SELECT rank, timestamp, pk FROM (
+  SELECT bm25(store_messages_fts) AS rank, m.timestamp, m.pk
+  FROM store_messages_fts JOIN store_messages m ON m.pk = store_messages_fts.rowid
+  WHERE store_messages_fts MATCH @query AND store_messages_fts.rowid <= @ceiling AND ${FILTERS}
+  ORDER BY store_messages_fts.rowid DESC LIMIT @cap)
+ORDER BY rank, timestamp DESC, pk DESC`;
+
+// The matches older than the ranked set, without ranking: most recently stored first.
+const OLDER = `
+SELECT m.timestamp, m.pk
+FROM store_messages_fts JOIN store_messages m ON m.pk = store_messages_fts.rowid
+WHERE store_messages_fts MATCH @query AND store_messages_fts.rowid < @below AND ${FILTERS}
+ORDER BY store_messages_fts.rowid DESC LIMIT @limit`;
 
 const PAGE = `
 SELECT ${COLUMNS}, coalesce(c.name, '') AS chat_name FROM store_messages m
@@ -26,9 +34,10 @@ LEFT JOIN store_chats c ON c.session = m.session AND c.id = m.chat_id
 WHERE m.pk IN (SELECT value FROM json_each(?))`;
 
 // Matched words are wrapped in ** (Markdown bold: plain enough for REST clients, read as emphasis by agents).
-const SNIPPETS = `
-SELECT rowid AS pk, snippet(store_messages_fts, 0, '**', '**', '…', 16) AS snippet FROM store_messages_fts
-WHERE store_messages_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`;
+// One row at a time: FTS5 seeks straight to a rowid, where a list of rowids made it run the whole match.
+const SNIPPET = `
+SELECT snippet(store_messages_fts, 0, '**', '**', '…', 16) AS snippet FROM store_messages_fts
+WHERE store_messages_fts MATCH ? AND rowid = ?`;
 
 const UPSERT_CHAT_OF_MESSAGE = `
 INSERT INTO store_chats (session, id, is_group, last_activity) VALUES (?, ?, ?, ?)
@@ -38,7 +47,7 @@ ON CONFLICT (session, id) DO UPDATE SET last_activity = max(last_activity, exclu
 // now, but never brings back the text of a revoked message nor resets ack, edit or reactions.
 const UPSERT_MESSAGE = `
 INSERT INTO store_messages (session, id, chat_id, from_id, to_id, author, from_me, type, body, timestamp, has_media, media, ack)
-VALUES (@session, @id, @chat_id, @from, @to, @author, @from_me, @type, @body, @timestamp, @has_media, @media, @ack)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (session, id) DO UPDATE SET
   type = CASE WHEN revoked THEN type ELSE excluded.type END,
   body = CASE WHEN revoked THEN body ELSE excluded.body END,
@@ -57,9 +66,11 @@ export const STATEMENTS = {
   revoke: `UPDATE store_messages SET body = '', type = 'revoked', revoked = 1 WHERE session = ? AND id = ? AND revoked = 0`,
   reactions: `SELECT reactions FROM store_messages WHERE session = ? AND id = ?`,
   setReactions: `UPDATE store_messages SET reactions = ? WHERE session = ? AND id = ?`,
-  search: SEARCH,
+  candidates: CANDIDATES,
+  older: OLDER,
+  newestPk: `SELECT coalesce(max(pk), 0) AS pk FROM store_messages`,
   page: PAGE,
-  snippets: SNIPPETS,
+  snippet: SNIPPET,
   get: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = ? AND m.id = ?`,
   chatById: `SELECT id, name, is_group, last_activity FROM store_chats WHERE session = ? AND id = ?`,
   history: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = @session AND m.chat_id = @chatId

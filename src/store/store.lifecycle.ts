@@ -98,6 +98,7 @@ export class StoreLifecycle implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     if (this.retention) clearInterval(this.retention);
     await Promise.all([...this.backfills.values()].map((backfill) => backfill.stop()));
+    this.store.flush();
   }
 
   private sweep(days: number): void {

@@ -24,7 +24,7 @@ describe('SearchMessagesDto', () => {
       after: '2026-01-01T00:00:00Z',
       before: '1767312000',
       limit: '5',
-      cursor: encodeCursor({ rank: -1.5, timestamp: 1, pk: 2 }),
+      cursor: encodeCursor({ rank: -1.5, timestamp: 1, pk: 2, ceiling: 3 }),
     });
     expect(dto).toMatchObject({
       q: 'fatura',
