@@ -29,4 +29,6 @@ export abstract class IdempotencyRepository {
   abstract release(scope: string, key: string): void;
   /** Deletes expired records; returns how many. */
   abstract purgeExpired(now: number): number;
+  /** The keys of a deleted session (their scopes start with `<session>:`). */
+  abstract deleteSession(session: string): void;
 }

@@ -1,3 +1,5 @@
+import { OnEvent } from '@nestjs/event-emitter';
+import { type WhatsAppEventPayloads, WhatsAppTopic } from '../whatsapp/whatsapp-events.js';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError, type ErrorCode, invalidInput, PossiblySentError } from '../common/app-error.js';
@@ -52,6 +54,12 @@ export class IdempotencyService {
     private readonly settings: IdempotencySettings,
     private readonly clock: Clock,
   ) {}
+
+  /** A deleted session's keys go with it (a new session of the same name starts with none). */
+  @OnEvent(WhatsAppTopic.removed)
+  onRemoved({ session }: WhatsAppEventPayloads['whatsapp.session.removed']): void {
+    this.repository.deleteSession(session);
+  }
 
   /** The key as given, or `invalid_input`; undefined when none was given. */
   parseKey(raw: unknown): string | undefined {

@@ -52,6 +52,11 @@ export class SqliteIdempotencyRepository extends IdempotencyRepository {
   purgeExpired(now: number): number {
     return this.db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(now).changes;
   }
+
+  deleteSession(session: string): void {
+    const prefix = `${session}:`;
+    this.db.prepare('DELETE FROM idempotency_keys WHERE substr(scope, 1, ?) = ?').run(prefix.length, prefix);
+  }
 }
 
 function toRecord(row: Row): IdempotencyRecord {

@@ -11,6 +11,7 @@ import type { ChatsAnswer, MessagesAnswer, SendAnswer } from './messaging.answer
 export const MessagingTopic = { sendOutcome: 'messaging.send.outcome' } as const;
 /** `code` is the error code of a failed send (after input validation), null when it was sent. */
 export interface SendOutcome {
+  session: string;
   code: string | null;
 }
 
@@ -37,7 +38,7 @@ export class MessagingService {
    * looked up, then `deliver`. `body` is the text the library reports the message with (a caption for media).
    */
   async sendWith(session: string, phoneDigits: string, body: string, deliver: Deliver): Promise<SendAnswer> {
-    return (await this.published(() =>
+    return (await this.published(session, () =>
       this.sendNow(
         { session, phoneDigits, body, deliver },
         () => this.limits.send(phoneDigits, session),
@@ -53,18 +54,21 @@ export class MessagingService {
    */
   sendQueued(session: string, phoneDigits: string, message: string, sending: () => boolean): Promise<SendAnswer | null> {
     const deliver: Deliver = (client, chatId) => client.sendText(chatId, message);
-    return this.published(() =>
+    return this.published(session, () =>
       this.sendNow({ session, phoneDigits, body: message, deliver }, () => this.limits.sendWhenAllowed(phoneDigits, session), sending),
     );
   }
 
-  private async published(send: () => Promise<SendAnswer | null>): Promise<SendAnswer | null> {
+  private async published(session: string, send: () => Promise<SendAnswer | null>): Promise<SendAnswer | null> {
     try {
       const answer = await send();
-      if (answer) this.bus.emit(MessagingTopic.sendOutcome, { code: null } satisfies SendOutcome);
+      if (answer) this.bus.emit(MessagingTopic.sendOutcome, { session, code: null } satisfies SendOutcome);
       return answer;
     } catch (error) {
-      this.bus.emit(MessagingTopic.sendOutcome, { code: error instanceof AppError ? error.code : 'internal' } satisfies SendOutcome);
+      this.bus.emit(MessagingTopic.sendOutcome, {
+        session,
+        code: error instanceof AppError ? error.code : 'internal',
+      } satisfies SendOutcome);
       throw error;
     }
   }

@@ -32,33 +32,38 @@ export class MetricsService {
   });
   private readonly sent = new Counter({
     name: 'whatsapp_messages_sent_total',
-    help: 'Messages sent (REST and MCP).',
+    help: 'Messages sent (REST and MCP), by session.',
+    labelNames: ['session'],
     registers: [this.registry],
   });
   private readonly failed = new Counter({
     name: 'whatsapp_messages_failed_total',
-    help: 'Sends that failed after input validation, by error code.',
-    labelNames: ['code'],
+    help: 'Sends that failed after input validation, by session and error code.',
+    labelNames: ['session', 'code'],
     registers: [this.registry],
   });
   private readonly state = new Gauge({
     name: 'whatsapp_client_state',
-    help: 'The WhatsApp client state: 1 for the current state, 0 for the others.',
-    labelNames: ['state'],
+    help: 'The WhatsApp client state of each session: 1 for the current state, 0 for the others.',
+    labelNames: ['session', 'state'],
     registers: [this.registry],
   });
   private readonly restarts = new Gauge({
     name: 'whatsapp_restarts',
-    help: 'Automatic restarts of the WhatsApp client since the server started.',
+    help: 'Automatic restarts of the WhatsApp client of each session since the server started.',
+    labelNames: ['session'],
     registers: [this.registry],
   });
 
   constructor(whatsapp: WhatsAppService) {
     collectDefaultMetrics({ register: this.registry });
-    this.showState('stopped');
-    this.restarts.set(0);
-    this.gauge('chrome_resident_memory_bytes', 'Resident memory of Chrome and its helper processes.', () =>
-      processGroupRssBytes(whatsapp.session().browserPid()),
+    this.showState(DEFAULT_SESSION, 'stopped');
+    this.restarts.set({ session: DEFAULT_SESSION }, 0);
+    this.labelledGauge(
+      'chrome_resident_memory_bytes',
+      "Resident memory of each session's Chrome and its helper processes.",
+      'session',
+      () => Object.fromEntries(whatsapp.list().map((session) => [session.id, processGroupRssBytes(session.browserPid())])),
     );
   }
 
@@ -82,6 +87,8 @@ export class MetricsService {
       labelNames: [label],
       registers: [this.registry],
       collect() {
+        // A value gone from the reading (a deleted session) is gone from the metric.
+        this.reset();
         for (const [value, n] of Object.entries(read())) this.set({ [label]: value } as Record<L, string>, n);
       },
     });
@@ -104,21 +111,26 @@ export class MetricsService {
   }
 
   @OnEvent(MessagingTopic.sendOutcome)
-  onSendOutcome({ code }: SendOutcome): void {
-    if (code === null) this.sent.inc();
-    else this.failed.inc({ code });
+  onSendOutcome({ session, code }: SendOutcome): void {
+    if (code === null) this.sent.inc({ session });
+    else this.failed.inc({ session, code });
   }
 
-  /** The gauges show the default session, the one the contract's status describes. */
   @OnEvent(WhatsAppTopic.status)
   onStatus({ session, status }: WhatsAppEventPayloads['whatsapp.status']): void {
-    if (session !== DEFAULT_SESSION) return;
-    this.showState(status.state);
-    this.restarts.set(status.restarts);
+    this.showState(session, status.state);
+    this.restarts.set({ session }, status.restarts);
   }
 
-  private showState(current: ClientState): void {
-    for (const state of CLIENT_STATES) this.state.set({ state }, state === current ? 1 : 0);
+  /** A deleted session's series go with it. */
+  @OnEvent(WhatsAppTopic.removed)
+  onRemoved({ session }: WhatsAppEventPayloads['whatsapp.session.removed']): void {
+    for (const state of CLIENT_STATES) this.state.remove({ session, state });
+    this.restarts.remove({ session });
+  }
+
+  private showState(session: string, current: ClientState): void {
+    for (const state of CLIENT_STATES) this.state.set({ session, state }, state === current ? 1 : 0);
   }
 
   metrics(): Promise<string> {

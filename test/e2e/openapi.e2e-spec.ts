@@ -1,3 +1,4 @@
+import { splitSessionPath } from '../../src/common/session-name.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -89,7 +90,7 @@ const CONTRACT_ROUTES = [
  * The sandbox's routes (issue 11) are documented always, since the document is built once for every
  * server, but served only in a sandbox (WHATSAPP_SANDBOX=true); elsewhere they are unknown routes (404).
  */
-const isSandboxRoute = (route: string) => / \/(api\/)?sandbox(\/|$)/.test(route);
+const isSandboxRoute = (route: string) => / \/(api\/(sessions\/\{session\}\/)?)?sandbox(\/|$)/.test(route);
 /** What SwaggerModule itself serves: the document and Swagger UI, not part of the API they describe. */
 const isDocsRoute = (path: string) => path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/');
 
@@ -106,7 +107,18 @@ afterEach(async () => {
 });
 
 /** "METHOD /path" of every route Express really serves (Nest's controllers), catch-alls left out. */
+/** Express's routes, and the `/api/sessions/{session}/...` form the session routing serves each per-account one under. */
 function servedRoutes(): string[] {
+  const routes = expressRoutes();
+  const perSession = routes.flatMap((route) => {
+    const [method, path] = route.split(' ');
+    const form = `/api/sessions/{session}${path.slice('/api'.length)}`;
+    return path.startsWith('/api/') && splitSessionPath(form)?.path === path ? [`${method} ${form}`] : [];
+  });
+  return [...routes, ...perSession];
+}
+
+function expressRoutes(): string[] {
   type Layer = { route?: { path: string; methods: Record<string, boolean> } };
   const express = t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
   return express.router.stack.flatMap(({ route }) =>

@@ -70,12 +70,12 @@ describe('metrics: GET /metrics', () => {
     expect(sample(text, 'http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1);
     expect(sample(text, 'http_requests_total{method="POST",route="/api/send",status="404"}')).toBe(1);
     expect(sample(text, 'http_request_duration_seconds_count{method="GET",route="/api/status",status="200"}')).toBe(2);
-    expect(sample(text, 'whatsapp_messages_sent_total')).toBe(1);
-    expect(sample(text, 'whatsapp_messages_failed_total{code="not_on_whatsapp"}')).toBe(1);
-    expect(sample(text, 'whatsapp_client_state{state="ready"}')).toBe(1);
-    expect(sample(text, 'whatsapp_client_state{state="stopped"}')).toBe(0);
-    expect(sample(text, 'whatsapp_restarts')).toBe(0);
-    expect(sample(text, 'chrome_resident_memory_bytes')).toBe(0);
+    expect(sample(text, 'whatsapp_messages_sent_total{session="default"}')).toBe(1);
+    expect(sample(text, 'whatsapp_messages_failed_total{session="default",code="not_on_whatsapp"}')).toBe(1);
+    expect(sample(text, 'whatsapp_client_state{session="default",state="ready"}')).toBe(1);
+    expect(sample(text, 'whatsapp_client_state{session="default",state="stopped"}')).toBe(0);
+    expect(sample(text, 'whatsapp_restarts{session="default"}')).toBe(0);
+    expect(sample(text, 'chrome_resident_memory_bytes{session="default"}')).toBe(0);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 

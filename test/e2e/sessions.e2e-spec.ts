@@ -56,6 +56,8 @@ describe('Sessions (several accounts)', () => {
     expect(stopped.body.session.status.state).toBe('stopped');
     expect(t.fake.clientOf('sales').destroyed).toBe(1);
 
+    const queued = await http(t).post('/api/sessions/sales/outbox').send({ phone_number: '15551234567', message: 'later' }).expect(202);
+    expect(queued.body.item).toMatchObject({ state: 'queued', to: '15551234567' });
     const profile = t.whatsapp.session('sales').sessionDir;
     expect(existsSync(profile)).toBe(true);
     const deleted = await http(t).delete('/api/sessions/sales').expect(200);
@@ -68,8 +70,10 @@ describe('Sessions (several accounts)', () => {
     });
     const keep = await http(t).delete('/api/sessions/default').expect(400);
     expect(keep.body.error.message).toBe('The session "default" always exists and cannot be deleted; log it out with POST /api/logout.');
-    // A slot is free again.
-    await http(t).post('/api/sessions').send({ name: 'alerts' }).expect(201);
+    // A slot is free again; a new session of the same name starts with nothing of the old one.
+    await http(t).post('/api/sessions').send({ name: 'sales' }).expect(201);
+    expect((await http(t).get('/api/sessions/sales/outbox').expect(200)).body).toEqual({ ok: true, count: 0, items: [] });
+    expect((await http(t).get('/api/outbox').expect(200)).body.count).toBe(0);
   });
 
   it('routes /api/sessions/{session}/... to that account alone; a name in a path never creates a session', async () => {
