@@ -43,6 +43,8 @@ export interface SandboxOptions {
   timeoutMs?: number;
   /** Told when the automatic link fails (it runs in the background). */
   onError?: (error: Error) => void;
+  /** The session whose phone this is: another session's page is served from its own cache folder in `dir`. */
+  session?: string;
 }
 
 /** What the server merges into its launch options so its ordinary client opens the simulated page. */
@@ -86,7 +88,7 @@ export class SandboxPhone {
       timeoutMs: options.timeoutMs,
     });
     try {
-      const webCacheDir = path.join(dir, 'web-cache');
+      const webCacheDir = path.join(dir, !options.session || options.session === 'default' ? 'web-cache' : `web-cache-${options.session}`);
       await mkdir(webCacheDir, { recursive: true });
       await phone.prepare(webCacheDir, SANDBOX_WEB_VERSION);
       const sandbox = new SandboxPhone(

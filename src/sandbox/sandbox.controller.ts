@@ -14,7 +14,8 @@ import {
   SeedDto,
   SentQueryDto,
 } from './dto/sandbox-controls.dto.js';
-import { SandboxControls } from './sandbox-controls.js';
+import { SessionName } from '../common/session-name.js';
+import { SandboxPhones } from './sandbox-phones.js';
 import {
   SandboxConnectionShape,
   SandboxDoneShape,
@@ -34,14 +35,14 @@ const CONTACT_ERRORS = [...BODY_ERRORS, 'not_ready', 'not_found'] as const;
 @RequireScope('admin')
 @Controller('api/sandbox')
 export class SandboxController {
-  constructor(private readonly controls: SandboxControls) {}
+  constructor(private readonly phones: SandboxPhones) {}
 
   @Get()
   @ApiOperation({ summary: "The sandbox phone's number and state" })
   @ApiOkResponse({ schema: shapeRef(SandboxStateShape) })
   @ApiErrors()
-  state() {
-    return this.controls.state();
+  async state(@SessionName() session: string) {
+    return (await this.phones.controls(session)).state();
   }
 
   @Post('incoming')
@@ -49,16 +50,16 @@ export class SandboxController {
   @ApiOperation({ summary: 'A contact writes to the account', description: 'The server receives it as an incoming message.' })
   @ApiOkResponse({ schema: shapeRef(SandboxMessageAnswerShape) })
   @ApiErrors(...BODY_ERRORS, 'not_ready')
-  incoming(@Body() dto: IncomingDto) {
-    return this.controls.incoming(dto);
+  async incoming(@Body() dto: IncomingDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).incoming(dto);
   }
 
   @Get('sent')
   @ApiOperation({ summary: 'What the server sent to the simulated network, oldest first' })
   @ApiOkResponse({ schema: shapeRef(SandboxSentShape) })
   @ApiErrors('invalid_input')
-  sent(@Query() dto: SentQueryDto) {
-    return this.controls.sent(dto.limit);
+  async sent(@Query() dto: SentQueryDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).sent(dto.limit);
   }
 
   @Post('ack')
@@ -66,8 +67,8 @@ export class SandboxController {
   @ApiOperation({ summary: "The recipient's device acknowledges a sent message (device, read, played)" })
   @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
   @ApiErrors(...CONTACT_ERRORS)
-  ack(@Body() dto: AckDto) {
-    return this.controls.ack(dto);
+  async ack(@Body() dto: AckDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).ack(dto);
   }
 
   @Post('edit')
@@ -75,8 +76,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'A contact edits a message of theirs' })
   @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
   @ApiErrors(...CONTACT_ERRORS)
-  edit(@Body() dto: EditDto) {
-    return this.controls.edit(dto);
+  async edit(@Body() dto: EditDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).edit(dto);
   }
 
   @Post('revoke')
@@ -84,8 +85,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'A contact deletes a message for everyone' })
   @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
   @ApiErrors(...CONTACT_ERRORS)
-  revoke(@Body() dto: RevokeDto) {
-    return this.controls.revoke(dto);
+  async revoke(@Body() dto: RevokeDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).revoke(dto);
   }
 
   @Post('react')
@@ -93,8 +94,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'A contact reacts to a message' })
   @ApiOkResponse({ schema: shapeRef(SandboxMessageAnswerShape) })
   @ApiErrors(...CONTACT_ERRORS)
-  react(@Body() dto: ReactDto) {
-    return this.controls.react(dto);
+  async react(@Body() dto: ReactDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).react(dto);
   }
 
   @Post('scan')
@@ -102,8 +103,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'The phone scans the QR the server shows' })
   @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
   @ApiErrors('not_ready')
-  scan() {
-    return this.controls.scan();
+  async scan(@SessionName() session: string) {
+    return (await this.phones.controls(session)).scan();
   }
 
   @Post('pairing')
@@ -111,8 +112,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'The phone enters the pairing code the server gave (POST /api/pairing-code)' })
   @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
   @ApiErrors(...BODY_ERRORS)
-  pairing(@Body() dto: PairingDto) {
-    return this.controls.pairing(dto);
+  async pairing(@Body() dto: PairingDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).pairing(dto);
   }
 
   @Post('unlink')
@@ -120,8 +121,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'The phone removes the linked device', description: 'Even in auto mode, it then waits for a scan.' })
   @ApiOkResponse({ schema: shapeRef(SandboxDoneShape) })
   @ApiErrors('not_ready')
-  unlink() {
-    return this.controls.unlink();
+  async unlink(@SessionName() session: string) {
+    return (await this.phones.controls(session)).unlink();
   }
 
   @Post('connection')
@@ -129,8 +130,8 @@ export class SandboxController {
   @ApiOperation({ summary: "The phone's connection drops (up false) or comes back (up true)" })
   @ApiOkResponse({ schema: shapeRef(SandboxConnectionShape) })
   @ApiErrors(...BODY_ERRORS, 'not_ready')
-  connection(@Body() dto: ConnectionDto) {
-    return this.controls.connection(dto);
+  async connection(@Body() dto: ConnectionDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).connection(dto);
   }
 
   @Post('registered')
@@ -138,8 +139,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'Which numbers are on WhatsApp (all are by default)' })
   @ApiOkResponse({ schema: shapeRef(SandboxRegisteredShape) })
   @ApiErrors(...BODY_ERRORS)
-  registered(@Body() dto: RegisteredDto) {
-    return this.controls.registered(dto);
+  async registered(@Body() dto: RegisteredDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).registered(dto);
   }
 
   @Post('seed')
@@ -147,7 +148,7 @@ export class SandboxController {
   @ApiOperation({ summary: "Replaces the account's chats with generated sample chats" })
   @ApiOkResponse({ schema: shapeRef(SandboxSeedShape) })
   @ApiErrors(...BODY_ERRORS, 'not_ready')
-  seed(@Body() dto: SeedDto) {
-    return this.controls.seed(dto);
+  async seed(@Body() dto: SeedDto, @SessionName() session: string) {
+    return (await this.phones.controls(session)).seed(dto);
   }
 }

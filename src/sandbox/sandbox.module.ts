@@ -8,6 +8,7 @@ import { SandboxPageController } from './sandbox-page.controller.js';
 import { SandboxPageService } from './sandbox-page.service.js';
 import { sandboxLaunchOverrides, SandboxPhone, type SandboxOptions } from './sandbox-phone.js';
 import { SandboxController } from './sandbox.controller.js';
+import { SandboxPhones } from './sandbox-phones.js';
 
 /** Closes the phone (its control server, and its temporary folder) when the server stops. */
 @Injectable()
@@ -47,11 +48,14 @@ export class SandboxModule {
       controllers: [SandboxController, SandboxPageController],
       providers: [
         { provide: SandboxPhone, inject: [AppConfig], useFactory: (config: AppConfig) => startPhone(config, options) },
+        SandboxPhones,
         {
           provide: LaunchOverrides,
-          inject: [AppConfig, SandboxPhone],
-          useFactory: (config: AppConfig, sandbox: SandboxPhone) =>
-            new LaunchOverrides({ ...sandboxLaunchOverrides(config.chromeArgs, sandbox), autoStart: 'always' }),
+          inject: [AppConfig, SandboxPhone, SandboxPhones],
+          useFactory: (config: AppConfig, sandbox: SandboxPhone, phones: SandboxPhones) =>
+            new LaunchOverrides({ ...sandboxLaunchOverrides(config.chromeArgs, sandbox), autoStart: 'always' }, (session) =>
+              phones.prepare(session),
+            ),
         },
         SandboxControls,
         SandboxPageService,
@@ -70,7 +74,7 @@ export class SandboxModule {
       module: SandboxModule,
       imports: [LimitsModule],
       controllers: [SandboxController, SandboxPageController],
-      providers: [{ provide: SandboxPhone, useValue: null }, SandboxControls, SandboxPageService],
+      providers: [{ provide: SandboxPhone, useValue: null }, SandboxPhones, SandboxControls, SandboxPageService],
     };
   }
 }

@@ -80,6 +80,7 @@ export class ClientRunner {
     this.parts.recovery.cancelRestart();
     const chrome = requireChrome(config);
     await clients.prepare();
+    const own = await this.deps.prepareLaunch?.(this.id);
     this.parts.profile.prepare();
     const client = clients.create({
       authDir: config.authDir,
@@ -89,7 +90,7 @@ export class ClientRunner {
       chromeArgs: chromeFlags(config.chromeArgs),
       webVersion: config.webVersion,
       // `{session}` in the folder gives each session a cache of its own (the simulator serves each its own phone so).
-      webCacheDir: config.webCacheDir?.replaceAll('{session}', this.id) ?? null,
+      webCacheDir: own?.webCacheDir ?? config.webCacheDir?.replaceAll('{session}', this.id) ?? null,
     });
     if (reason === 'restart') this.parts.recovery.restarts++;
     this.current = client;

@@ -14,6 +14,7 @@ import { WhatsAppSession } from './whatsapp-session.js';
 @Injectable()
 export class WhatsAppSessionFactory {
   private readonly config: AppConfig;
+  private readonly prepareLaunch?: LaunchOverrides['prepare'];
 
   constructor(
     config: AppConfig,
@@ -24,6 +25,7 @@ export class WhatsAppSessionFactory {
     @Optional() overrides?: LaunchOverrides,
   ) {
     this.config = overrides ? overrides.apply(config) : config;
+    this.prepareLaunch = overrides?.prepare;
   }
 
   create(id: string): WhatsAppSession {
@@ -33,6 +35,7 @@ export class WhatsAppSessionFactory {
       clock: this.clock,
       bus: this.bus,
       storeStatus: this.storeStatus,
+      prepareLaunch: this.prepareLaunch,
     });
   }
 }

@@ -12,6 +12,7 @@ import { LOADING, SessionRecovery } from './session-recovery.js';
 import { ClientRunner } from './session-runner.js';
 import type { StoreStatusHook } from './store-status.hook.js';
 import { SessionStateMachine, type StateChange } from './session-state.js';
+import type { SessionLaunch } from './launch-overrides.js';
 import { type WhatsAppClient, type WhatsAppClientFactory } from './whatsapp-client.port.js';
 import { WhatsAppTopic, type WhatsAppTopicName } from './whatsapp-events.js';
 
@@ -26,6 +27,8 @@ export interface SessionDeps {
   bus: EventEmitter2;
   /** The status's `store` part; absent in tests of the session alone (then null). */
   storeStatus?: StoreStatusHook;
+  /** Awaited before each launch (LaunchOverrides.prepare). */
+  prepareLaunch?: (session: string) => Promise<SessionLaunch>;
 }
 
 /**

@@ -75,6 +75,23 @@ describe('in a sandbox', () => {
     expect(res.body).toEqual({ ok: true, me: '15550000000', linked: false, qr_pending: false, chats: 3 });
   });
 
+  it('gives every session a phone of its own: its number, its chats, its page', async () => {
+    const { app, dir, http } = await boot();
+    await app.reached('qr');
+    await http.post('/api/sessions').set('X-Api-Key', KEY).send({ name: 'sales' }).expect(201);
+    const started = await http.post('/api/sessions/sales/auth/start').set('X-Api-Key', KEY).expect(200);
+    expect(started.body.state).toBe('qr');
+    expect(app.fake.clientOf('sales').options).toMatchObject({ authDir: join(dir, 'auth'), webCacheDir: join(dir, 'web-cache-sales') });
+    expect(readdirSync(join(dir, 'web-cache-sales'))).toEqual([`${SANDBOX_WEB_VERSION}.html`]);
+    const sales = await http.get('/api/sessions/sales/sandbox').set('X-Api-Key', KEY).expect(200);
+    expect(sales.body).toEqual({ ok: true, me: '15550000001', linked: false, qr_pending: false, chats: 3 });
+    await http.post('/api/sessions/sales/sandbox/seed').set('X-Api-Key', KEY).send({ chats: 1, messages_per_chat: 1 }).expect(200);
+    expect((await http.get('/api/sessions/sales/sandbox').set('X-Api-Key', KEY).expect(200)).body.chats).toBe(1);
+    // The default session's phone is another one, untouched.
+    expect((await http.get('/api/sandbox').set('X-Api-Key', KEY).expect(200)).body).toMatchObject({ me: '15550000000', chats: 3 });
+    await http.get('/api/sessions/nope/sandbox').set('X-Api-Key', KEY).expect(404);
+  });
+
   it('opens the page with a key form, whose cookie then opens the page and the controls', async () => {
     const { http } = await boot();
     const form = await http
