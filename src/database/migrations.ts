@@ -222,6 +222,12 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX media_cache_used ON media_cache (used_at);
       `),
   },
+  {
+    version: 9,
+    name: 'webhook sessions',
+    // The sessions (accounts) whose events a webhook wants; `["*"]`: every session's.
+    up: (db) => db.exec(`ALTER TABLE webhooks ADD COLUMN sessions TEXT NOT NULL DEFAULT '["*"]'`),
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -8,6 +8,7 @@ interface WebhookRow {
   id: string;
   url: string;
   events: string;
+  sessions: string;
   description: string | null;
   secret: string;
   enabled: number;
@@ -33,6 +34,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 const toWebhook = (row: WebhookRow): WebhookRecord => ({
   ...row,
   events: JSON.parse(row.events) as string[],
+  sessions: JSON.parse(row.sessions) as string[],
   enabled: row.enabled === 1,
 });
 
@@ -62,8 +64,8 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
     if (this.prepared) return this.prepared;
     const s = (sql: string): Statement => this.db.prepare(sql);
     this.prepared = {
-      insert: s(`INSERT INTO webhooks (id, url, events, description, secret, enabled, disabled_reason, created_at)
-                 VALUES (@id, @url, @events, @description, @secret, @enabled, @disabled_reason, @created_at)`),
+      insert: s(`INSERT INTO webhooks (id, url, events, sessions, description, secret, enabled, disabled_reason, created_at)
+                 VALUES (@id, @url, @events, @sessions, @description, @secret, @enabled, @disabled_reason, @created_at)`),
       get: s('SELECT * FROM webhooks WHERE id = ?'),
       list: s('SELECT * FROM webhooks ORDER BY created_at, id'),
       delete: s('DELETE FROM webhooks WHERE id = ?'),
@@ -91,7 +93,12 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
   }
 
   create(webhook: WebhookRecord): void {
-    this.statements.insert.run({ ...webhook, events: JSON.stringify(webhook.events), enabled: webhook.enabled ? 1 : 0 });
+    this.statements.insert.run({
+      ...webhook,
+      events: JSON.stringify(webhook.events),
+      sessions: JSON.stringify(webhook.sessions),
+      enabled: webhook.enabled ? 1 : 0,
+    });
   }
 
   get(id: string): WebhookRecord | null {
@@ -108,8 +115,19 @@ export class SqliteWebhooksRepository extends WebhooksRepository {
     if (!current) return null;
     const next: WebhookRecord = { ...current, ...patch };
     this.db
-      .prepare(`UPDATE webhooks SET url = ?, events = ?, description = ?, secret = ?, enabled = ?, disabled_reason = ? WHERE id = ?`)
-      .run(next.url, JSON.stringify(next.events), next.description, next.secret, next.enabled ? 1 : 0, next.disabled_reason, id);
+      .prepare(
+        `UPDATE webhooks SET url = ?, events = ?, sessions = ?, description = ?, secret = ?, enabled = ?, disabled_reason = ? WHERE id = ?`,
+      )
+      .run(
+        next.url,
+        JSON.stringify(next.events),
+        JSON.stringify(next.sessions),
+        next.description,
+        next.secret,
+        next.enabled ? 1 : 0,
+        next.disabled_reason,
+        id,
+      );
     return next;
   }
 

@@ -26,6 +26,7 @@ describe('WebhookDispatcher: answers written in batches', () => {
         id: 'wh_1',
         url: r.url,
         events: ['*'],
+        sessions: ['*'],
         description: null,
         secret: SECRET,
         enabled: true,

@@ -22,6 +22,7 @@ function setup(db = new Database(':memory:'), dispatcherSettings = settings) {
       id,
       url,
       events: ['*'],
+      sessions: ['*'],
       description: null,
       secret: SECRET,
       enabled: true,

@@ -4,6 +4,8 @@ export interface WebhookRecord {
   url: string;
   /** Event types, or `['*']` for every type. */
   events: string[];
+  /** Session names, or `['*']` for every session. */
+  sessions: string[];
   description: string | null;
   secret: string;
   enabled: boolean;

@@ -9,6 +9,7 @@ const webhookFields = {
   id: documented(z.string(), '`env` for the webhook of WHATSAPP_WEBHOOK_URL', 'wh_01kb9y2m6v4q8x7r3t5n0p1a2b'),
   url: documented(z.string(), undefined, 'https://crm.example.com/whatsapp'),
   events: documented(z.array(z.string()), 'Event types, or `["*"]` for all', ['message.received']),
+  sessions: documented(z.array(z.string()), 'Sessions (accounts) whose events it gets, or `["*"]` for all', ['*']),
   description: documented(z.string().nullable(), undefined, 'CRM'),
   enabled: documented(z.boolean(), undefined, true),
   disabled_reason: documented(z.string().nullable(), 'Why it was disabled (a 410 answer, or the API)', null),

@@ -6,7 +6,9 @@ export interface QueuedEvent {
   webhookIds: readonly string[];
 }
 
-export type WebhookPatch = Partial<Pick<WebhookRecord, 'url' | 'events' | 'description' | 'enabled' | 'disabled_reason' | 'secret'>>;
+export type WebhookPatch = Partial<
+  Pick<WebhookRecord, 'url' | 'events' | 'sessions' | 'description' | 'enabled' | 'disabled_reason' | 'secret'>
+>;
 
 /**
  * Webhooks and their deliveries. Services speak these terms; the SQL lives in one implementation

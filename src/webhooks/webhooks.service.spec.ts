@@ -50,6 +50,7 @@ describe('WebhooksService', () => {
       id: 'env',
       url: 'http://127.0.0.1:9/hook',
       events: ['message.received'],
+      sessions: ['*'],
       description: 'From WHATSAPP_WEBHOOK_URL',
       enabled: true,
       disabled_reason: null,

@@ -21,12 +21,14 @@ const newSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 export interface NewWebhook {
   url: string;
   events?: string[];
+  sessions?: string[];
   description?: string | null;
 }
 
 export interface WebhookChange {
   url?: string;
   events?: string[];
+  sessions?: string[];
   description?: string | null;
   enabled?: boolean;
 }
@@ -75,7 +77,11 @@ export class WebhooksService {
     for (const event of events) {
       // A test event goes to the webhook it was made for only (see test()).
       if (event.type === 'webhook.test') continue;
-      const targets = this.active.filter((webhook) => webhook.events.includes('*') || webhook.events.includes(event.type));
+      const targets = this.active.filter(
+        (webhook) =>
+          (webhook.events.includes('*') || webhook.events.includes(event.type)) &&
+          (webhook.sessions.includes('*') || webhook.sessions.includes(event.session)),
+      );
       if (targets.length > 0) batch.push({ event, webhookIds: targets.map((webhook) => webhook.id) });
     }
     if (batch.length === 0) return;
@@ -98,6 +104,7 @@ export class WebhooksService {
       id: `wh_${this.ulid().toLowerCase()}`,
       url: input.url,
       events: input.events ?? ['*'],
+      sessions: input.sessions ?? ['*'],
       description: input.description ?? null,
       secret: newSecret(),
       enabled: true,
@@ -124,7 +131,10 @@ export class WebhooksService {
 
   update(id: string, change: WebhookChange): WebhookView {
     const current = this.find(id);
-    if (id === ENV_WEBHOOK_ID && (change.url !== undefined || change.events !== undefined || change.description !== undefined)) {
+    if (
+      id === ENV_WEBHOOK_ID &&
+      (change.url !== undefined || change.events !== undefined || change.sessions !== undefined || change.description !== undefined)
+    ) {
       throw new AppError(
         'webhook_read_only',
         'The webhook "env" comes from WHATSAPP_WEBHOOK_URL and WHATSAPP_WEBHOOK_EVENTS: change them there. Only `enabled` can be set here.',
@@ -133,6 +143,7 @@ export class WebhooksService {
     const updated = this.repository.update(id, {
       ...(change.url !== undefined && { url: change.url }),
       ...(change.events !== undefined && { events: change.events }),
+      ...(change.sessions !== undefined && { sessions: change.sessions }),
       ...(change.description !== undefined && { description: change.description }),
       ...(change.enabled !== undefined && { enabled: change.enabled, disabled_reason: change.enabled ? null : 'Disabled through the API' }),
     });
@@ -206,7 +217,7 @@ export class WebhooksService {
       return;
     }
     // The environment says the webhook is on: a restart re-enables one disabled by a 410.
-    const fields = { url, events, secret, enabled: true, disabled_reason: null };
+    const fields = { url, events, sessions: ['*'], secret, enabled: true, disabled_reason: null };
     if (existing) this.repository.update(ENV_WEBHOOK_ID, fields);
     else {
       this.repository.create({

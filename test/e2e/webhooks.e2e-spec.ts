@@ -109,6 +109,7 @@ describe('/api/webhooks', () => {
         id: expect.stringMatching(/^wh_[0-9a-z]{26}$/),
         url: 'http://127.0.0.1:9/a',
         events: ['message.received', 'message.ack'],
+        sessions: ['*'],
         description: 'CRM',
         enabled: true,
         disabled_reason: null,
@@ -183,6 +184,38 @@ describe('/api/webhooks', () => {
     await http()
       .post(`/api/webhooks/${id}/deliveries/dlv_x/retry`)
       .expect(404, { ok: false, error: { code: 'not_found', message: `Webhook ${id} has no delivery dlv_x.` } });
+  });
+
+  it("a webhook may name the sessions it wants; every other session's events pass it by", async () => {
+    const sales = await receiver((_hit, _n, res) => res.writeHead(204).end());
+    const all = await receiver((_hit, _n, res) => res.writeHead(204).end());
+    cleanups.push(sales.close, all.close);
+    await boot();
+    const created = await http()
+      .post('/api/webhooks')
+      .send({ url: sales.url, events: ['message.received'], sessions: ['sales', 'sales'] })
+      .expect(201);
+    expect(created.body.webhook).toMatchObject({ events: ['message.received'], sessions: ['sales'] });
+    const other = await http()
+      .post('/api/webhooks')
+      .send({ url: all.url, events: ['message.received'] })
+      .expect(201);
+    expect(other.body.webhook.sessions).toEqual(['*']);
+    for (const sessions of [[], ['Bad Name'], 'sales', ['*', 7]]) {
+      const res = await http().post('/api/webhooks').send({ url: sales.url, sessions }).expect(400);
+      expect(res.body.error.message).toContain('sessions must be a non-empty array of session names');
+    }
+    bus.publish(WhatsAppTopic.received, { message: chatMessage(1) });
+    bus.publish(WhatsAppTopic.received, { message: chatMessage(2), session: 'sales' });
+    await all.reach(2);
+    await sales.reach(1);
+    expect(sales.hits.map((hit) => JSON.parse(hit.body).session)).toEqual(['sales']);
+    expect(all.hits.map((hit) => JSON.parse(hit.body).session).sort()).toEqual(['default', 'sales']);
+    const patched = await http()
+      .patch(`/api/webhooks/${created.body.webhook.id}`)
+      .send({ sessions: ['*'] })
+      .expect(200);
+    expect(patched.body.webhook.sessions).toEqual(['*']);
   });
 
   it('a test event reaches only that webhook; a 400 fails at once and can be retried by hand', async () => {

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { EVENT_TYPES } from '../../common/event-types.js';
+import { SESSION_NAME_PATTERN } from '../../common/session-name.js';
 import { isWebhookUrl } from '../../common/webhook-rules.js';
 import { IsLimit } from '../../common/validation.js';
 
@@ -18,6 +19,22 @@ const isEventList = (value: unknown): boolean =>
 function IsWebhookUrl(): PropertyDecorator {
   return ValidateBy({ name: 'isWebhookUrl', validator: { validate: isUrl, defaultMessage: () => URL_RULE } });
 }
+
+const SESSIONS_RULE = 'sessions must be a non-empty array of session names (a-z, 0-9, "_" and "-", at most 32 characters) or ["*"]';
+const isSessionList = (value: unknown): boolean =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.length <= 100 &&
+  value.every((name) => name === '*' || (typeof name === 'string' && SESSION_NAME_PATTERN.test(name)));
+
+function IsSessionList(): PropertyDecorator {
+  return ValidateBy({ name: 'isSessionList', validator: { validate: isSessionList, defaultMessage: () => SESSIONS_RULE } });
+}
+
+/** `["*"]` absorbs everything else; repeats are dropped. */
+const normaliseSessions = Transform(({ value }: { value: unknown }) =>
+  isSessionList(value) ? ((value as string[]).includes('*') ? ['*'] : [...new Set(value as string[])]) : value,
+);
 
 function IsEventList(): PropertyDecorator {
   return ValidateBy({ name: 'isEventList', validator: { validate: isEventList, defaultMessage: () => EVENTS_RULE } });
@@ -38,6 +55,11 @@ export class CreateWebhookDto {
   events?: string[];
 
   @IsOptional()
+  @IsSessionList()
+  @normaliseSessions
+  sessions?: string[];
+
+  @IsOptional()
   @IsString({ message: DESCRIPTION_RULE })
   @MaxLength(500, { message: DESCRIPTION_RULE })
   description?: string | null;
@@ -52,6 +74,11 @@ export class UpdateWebhookDto {
   @IsEventList()
   @normaliseEvents
   events?: string[];
+
+  @IsOptional()
+  @IsSessionList()
+  @normaliseSessions
+  sessions?: string[];
 
   @IsOptional()
   @IsString({ message: DESCRIPTION_RULE })
