@@ -55,7 +55,13 @@ const FLAG_SETS: Record<string, string[]> = {
     '--js-flags=--max-old-space-size=256',
   ],
   // The GPU service inside the browser process and no zygote: two processes fewer (the zygote needs the sandbox, which root runs without).
-  fewest_processes: ['--renderer-process-limit=1', '--process-per-site', '--disable-site-isolation-trials', '--in-process-gpu', '--no-zygote'],
+  fewest_processes: [
+    '--renderer-process-limit=1',
+    '--process-per-site',
+    '--disable-site-isolation-trials',
+    '--in-process-gpu',
+    '--no-zygote',
+  ],
 };
 
 const print = (line: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -113,7 +119,8 @@ async function waitAllReady(names: string[], since: number, noQr = false): Promi
       if (noQr && states[name] === 'qr') throw new Error(`${name} asked for a QR instead of reconnecting`);
     }
     if (names.every((n) => readyAt[n] !== undefined)) return readyAt;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for every session to be ready; not yet: ${JSON.stringify(states)}`);
+    if (performance.now() > deadline)
+      throw new Error(`timed out waiting for every session to be ready; not yet: ${JSON.stringify(states)}`);
     await sleep(100);
   }
 }
@@ -176,7 +183,15 @@ async function loop(name: string, ms: number): Promise<number[]> {
 
 function latencyLine(what: string, samples: number[]): Record<string, unknown> {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { name: 'sessions_list_chats', what, limit: LIMIT, samples: samples.length, median_ms: round(percentile(sorted, 50)), p95_ms: round(percentile(sorted, 95)), max_ms: round(sorted.at(-1)!) };
+  return {
+    name: 'sessions_list_chats',
+    what,
+    limit: LIMIT,
+    samples: samples.length,
+    median_ms: round(percentile(sorted, 50)),
+    p95_ms: round(percentile(sorted, 95)),
+    max_ms: round(sorted.at(-1)!),
+  };
 }
 
 async function restart(flagSet: string): Promise<void> {
@@ -185,7 +200,14 @@ async function restart(flagSet: string): Promise<void> {
   server = await startWith(FLAG_SETS[flagSet]);
   const listening = Math.round(performance.now() - since);
   const readyAt = await waitAllReady(NAMES, since, true);
-  print({ name: 'sessions_restart', flags: flagSet, concurrency: 2, listening_ms: listening, all_ready_ms: Math.max(...Object.values(readyAt)), ready_ms: readyAt });
+  print({
+    name: 'sessions_restart',
+    flags: flagSet,
+    concurrency: 2,
+    listening_ms: listening,
+    all_ready_ms: Math.max(...Object.values(readyAt)),
+    ready_ms: readyAt,
+  });
   const argv = readFileSync(`/proc/${browserProcess(profileOf('s5'))}/cmdline`, 'utf8').split('\0');
   const missing = FLAG_SETS[flagSet].filter((flag) => !argv.includes(flag));
   if (missing.length > 0) throw new Error(`Chrome was started without ${missing.join(' ')}`);
@@ -193,7 +215,12 @@ async function restart(flagSet: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  print({ name: 'sessions_machine', cpus: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), loadavg_before: loadavg().map((l) => round(l)) });
+  print({
+    name: 'sessions_machine',
+    cpus: cpus().length,
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    loadavg_before: loadavg().map((l) => round(l)),
+  });
   for (const [index, name] of NAMES.entries()) {
     const phone = await Phone.start({ qrRotateMs: 0, me: `1555000000${index + 1}`, pushname: `Phone ${name}` });
     phones.set(name, phone);
