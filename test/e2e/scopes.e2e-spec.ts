@@ -177,9 +177,13 @@ describe('MCP per key', () => {
       'whatsapp_list_chats',
       'whatsapp_read_messages',
       'whatsapp_search_messages',
+      'whatsapp_download_media',
       'whatsapp_wait_for_messages',
     ]);
-    expect((await (await connect('sender')).listTools()).tools.map((tool) => tool.name)).toEqual(['whatsapp_send_message']);
+    expect((await (await connect('sender')).listTools()).tools.map((tool) => tool.name)).toEqual([
+      'whatsapp_send_message',
+      'whatsapp_send_media',
+    ]);
     expect(new Set((await (await connect('ops')).listTools()).tools.map((tool) => tool.name))).toEqual(new Set(ALL_TOOLS));
   });
 
@@ -203,7 +207,10 @@ describe('MCP per key', () => {
 
   it('resources need read', async () => {
     const reader = await connect('reader');
-    expect((await reader.listResourceTemplates()).resourceTemplates).toHaveLength(1);
+    expect((await reader.listResourceTemplates()).resourceTemplates.map((template) => template.name)).toEqual([
+      'chat-messages',
+      'message-media',
+    ]);
     const sender = await connect('sender');
     expect((await sender.listResourceTemplates()).resourceTemplates).toEqual([]);
     await expect(sender.readResource({ uri: 'whatsapp://chats/15551234567@c.us/messages' })).rejects.toMatchObject({
@@ -238,6 +245,6 @@ describe('MCP per key', () => {
     });
     expect(listed.status).toBe(200);
     const body = (await listed.json()) as { result: { tools: { name: string }[] } };
-    expect(body.result.tools.map((tool) => tool.name)).toEqual(['whatsapp_send_message']);
+    expect(body.result.tools.map((tool) => tool.name)).toEqual(['whatsapp_send_message', 'whatsapp_send_media']);
   });
 });
