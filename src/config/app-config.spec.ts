@@ -30,7 +30,7 @@ describe('loadAppConfig', () => {
   });
 
   it('caps media at 16 MiB, refuses private URLs and caches 512 MiB by default', () => {
-    expect(loadAppConfig({})).toMatchObject({ mediaMaxBytes: 16_777_216, mediaAllowPrivateUrls: false, mediaCacheMaxBytes: 536_870_912 });
+    expect(loadAppConfig({})).toMatchObject({ mediaMaxBytes: 16_777_216, mediaAllowPrivateUrls: false, mediaCacheMaxBytes: 1_073_741_824 });
     expect(
       loadAppConfig({ WHATSAPP_MEDIA_MAX_BYTES: '1024', WHATSAPP_MEDIA_ALLOW_PRIVATE_URLS: 'true', WHATSAPP_MEDIA_CACHE_MAX_BYTES: '0' }),
     ).toMatchObject({ mediaMaxBytes: 1024, mediaAllowPrivateUrls: true, mediaCacheMaxBytes: 0 });

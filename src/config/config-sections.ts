@@ -250,6 +250,6 @@ export function readMedia(env: Env) {
     /** Let a media URL reach loopback, private, link-local and metadata addresses (a trusted network only). */
     mediaAllowPrivateUrls: boolean(env, 'WHATSAPP_MEDIA_ALLOW_PRIVATE_URLS', false),
     /** Received files kept in WHATSAPP_DATA_DIR/media, oldest evicted beyond this. */
-    mediaCacheMaxBytes: integer(env, 'WHATSAPP_MEDIA_CACHE_MAX_BYTES', 512 * 1_048_576, 0, 1_099_511_627_776),
+    mediaCacheMaxBytes: integer(env, 'WHATSAPP_MEDIA_CACHE_MAX_BYTES', 1_073_741_824, 0, 1_099_511_627_776),
   };
 }

@@ -129,12 +129,7 @@ describe('GET /api/messages/{message_id}/media', () => {
   });
 
   it('keeps nothing on disk with WHATSAPP_MEDIA_CACHE_MAX_BYTES=0', async () => {
-    process.env.WHATSAPP_MEDIA_CACHE_MAX_BYTES = '0';
-    try {
-      await boot();
-    } finally {
-      delete process.env.WHATSAPP_MEDIA_CACHE_MAX_BYTES;
-    }
+    await boot({ WHATSAPP_MEDIA_CACHE_MAX_BYTES: '0' });
     await download(PHOTO_ID).expect(200);
     await download(PHOTO_ID).expect(200);
     expect(t.fake.downloads).toEqual([PHOTO_ID, PHOTO_ID]);

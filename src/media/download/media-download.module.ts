@@ -1,3 +1,4 @@
+import { AppConfig } from '../../config/app-config.js';
 import { Module } from '@nestjs/common';
 import { SqliteConnection } from '../../database/sqlite-connection.js';
 import { StoreModule } from '../../store/store.module.js';
@@ -25,7 +26,7 @@ import { SqliteMediaCacheRepository } from './sqlite-media-cache.repository.js';
       inject: [SqliteConnection],
       useFactory: (c: SqliteConnection) => new SqliteMediaCacheRepository(c.db),
     },
-    { provide: MediaCacheLimit, useFactory: () => MediaCacheLimit.fromEnv() },
+    { provide: MediaCacheLimit, inject: [AppConfig], useFactory: (config: AppConfig) => new MediaCacheLimit(config.mediaCacheMaxBytes) },
     MediaCache,
     MediaCacheListener,
     MediaDownloadService,
