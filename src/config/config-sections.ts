@@ -249,6 +249,8 @@ export function readMedia(env: Env) {
     mediaMaxBytes: integer(env, 'WHATSAPP_MEDIA_MAX_BYTES', 16 * 1_048_576, 1, 100 * 1_048_576),
     /** Let a media URL reach loopback, private, link-local and metadata addresses (a trusted network only). */
     mediaAllowPrivateUrls: boolean(env, 'WHATSAPP_MEDIA_ALLOW_PRIVATE_URLS', false),
+    /** Largest received file a download fetches (a document may be 2 GB; it passes through memory once). */
+    mediaDownloadMaxBytes: integer(env, 'WHATSAPP_MEDIA_DOWNLOAD_MAX_BYTES', 100 * 1_048_576, 1, 2_147_483_648),
     /** Received files kept in WHATSAPP_DATA_DIR/media, oldest evicted beyond this. */
     mediaCacheMaxBytes: integer(env, 'WHATSAPP_MEDIA_CACHE_MAX_BYTES', 1_073_741_824, 0, 1_099_511_627_776),
   };

@@ -27,4 +27,6 @@ export abstract class EventsRepository {
   abstract lastId(): string | null;
   /** Deletes the events with an id below `id` (ids sort by time); returns how many. */
   abstract deleteBefore(id: string): number;
+  /** Deletes a deleted session's events (they hold its messages). */
+  abstract deleteSession(session: string): void;
 }

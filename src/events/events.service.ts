@@ -1,3 +1,5 @@
+import { type WhatsAppEventPayloads, WhatsAppTopic } from '../whatsapp/whatsapp-events.js';
+import { OnEvent } from '@nestjs/event-emitter';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import { encodeTime } from 'ulid';
@@ -100,6 +102,16 @@ export class EventsService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Deletes what is older than the retention; returns how many events went. */
+  /**
+   * A deleted session's events go with its stored messages (`/api/sessions/{name}/events` of a new
+   * session of that name starts empty). Its `session.status` events of the deletion itself are among them.
+   */
+  @OnEvent(WhatsAppTopic.removed)
+  onRemoved({ session }: WhatsAppEventPayloads['whatsapp.session.removed']): void {
+    this.flush();
+    this.events.deleteSession(session);
+  }
+
   prune(): number {
     this.flush();
     const cutoff = this.now() - this.config.eventRetentionHours * 3_600_000;

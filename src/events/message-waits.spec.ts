@@ -19,6 +19,7 @@ class MemoryEvents extends EventsRepository {
   deleteBefore(): number {
     return 0;
   }
+  deleteSession(): void {}
 }
 
 const ALICE = '15551234567@c.us';

@@ -46,6 +46,10 @@ export class SqliteEventsRepository extends EventsRepository {
     return row?.id ?? null;
   }
 
+  deleteSession(session: string): void {
+    this.connection.db.prepare('DELETE FROM events WHERE session = ?').run(session);
+  }
+
   deleteBefore(id: string): number {
     return this.connection.db.prepare('DELETE FROM events WHERE id < ?').run(id).changes;
   }

@@ -23,7 +23,8 @@ export function callerGrant(authInfo: AuthInfo | undefined): Grant {
 }
 
 /** Every resource is a chat's messages, on the default session: they need `read` there. */
-export const resourceRefusal = (authInfo: AuthInfo | undefined) => refusal(callerGrant(authInfo), 'read', DEFAULT_SESSION);
+/** The templates are shown to any key with `read` (on some session); each read checks its own session. */
+export const resourceRefusal = (authInfo: AuthInfo | undefined) => refusal(callerGrant(authInfo), 'read', null);
 
 /** `read` on `session`: the resource's own session (a media file's), else `default`. */
 export function assertMayReadResources(authInfo: AuthInfo | undefined, session = DEFAULT_SESSION): void {

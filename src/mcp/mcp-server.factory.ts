@@ -46,8 +46,8 @@ export class McpServerFactory {
     server.setRequestHandler(ListResourceTemplatesRequestSchema, (_request, extra) => ({
       resourceTemplates: resourceRefusal(extra.authInfo) ? [] : this.resources.templates,
     }));
+    // Each resource is checked against the session its URI names (a chat's: `default`).
     server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => {
-      assertMayReadResources(extra.authInfo);
       return this.resources.read(request.params.uri, (session) => assertMayReadResources(extra.authInfo, session));
     });
     server.setRequestHandler(SubscribeRequestSchema, (request, extra) => {

@@ -37,6 +37,10 @@ const RANGE_NAMES: Record<string, string> = {
 const EXTRA_REFUSED: [string, string][] = [
   ['::/96', 'an IPv4-compatible IPv6 address'],
   ['198.18.0.0/15', 'a benchmarking address'],
+  // ipaddr.js 1.9 calls these unicast: local-use NAT64 reaches internal IPv4, site-local is private, 100::/64 discards.
+  ['64:ff9b:1::/48', 'a local-use NAT64 address'],
+  ['fec0::/10', 'a site-local address'],
+  ['100::/64', 'a discard-only address'],
 ];
 
 /** Why an address may not be fetched from, or null for a public unicast address. */

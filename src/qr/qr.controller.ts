@@ -5,7 +5,7 @@ import { ApiErrors, ApiOpenRouteErrors, BODY_ERRORS } from '../openapi/api-error
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '../openapi/doc-decorators.js';
 import { shapeRef } from '../common/shapes.js';
 import { QrAnswerShape } from './qr.answers.js';
-import { isAuthenticated } from '../security/access.js';
+import { grantOf, isAuthenticated, OPEN_ACCESS, refusal } from '../security/access.js';
 import { QrService } from './qr.service.js';
 import { AnyKey, RequireScope } from '../security/require-scope.decorator.js';
 
@@ -24,7 +24,8 @@ export class QrController {
   constructor(private readonly qr: QrService) {}
 
   @Get('qr')
-  @RequireScope('read')
+  // The page's session comes from `?session=`, not the path: the handler checks the key against it.
+  @RequireScope('read', 'none')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', REFERRER_POLICY)
@@ -38,9 +39,12 @@ export class QrController {
   @ApiResponse({ status: 401, description: 'A key is set and none was given: a form asking for it (HTML)', content: HTML })
   @ApiOpenRouteErrors()
   page(@Req() request: Request, @Res({ passthrough: true }) response: Response, @Query('session') session: unknown) {
-    const authenticated = isAuthenticated(request);
-    const name = this.qr.pageSession(session, authenticated);
-    return authenticated ? this.qr.page(name) : this.qr.keyForm(response, name);
+    const name = this.qr.pageSession(session, false);
+    if (!isAuthenticated(request)) return this.qr.keyForm(response, name);
+    // A session outside the key's list is refused before whether it exists is told.
+    const refused = refusal(grantOf(request) ?? OPEN_ACCESS, 'read', name);
+    if (refused) throw refused;
+    return this.qr.page(this.qr.pageSession(session, true));
   }
 
   @Post('qr/login')

@@ -73,8 +73,11 @@ export class SessionsService implements OnApplicationBootstrap {
       throw new AppError('invalid_input', 'The session "default" always exists and cannot be deleted; log it out with POST /api/logout.');
     }
     const session = this.whatsapp.session(name);
+    session.retire();
     const revoked = await session.logout();
     await session.stop();
+    // A start queued before retire() may have made the profile again after the logout removed it.
+    await session.profile.remove();
     this.whatsapp.forget(name);
     this.repository.remove(name);
     session.announceRemoved();

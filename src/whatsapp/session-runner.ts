@@ -38,7 +38,8 @@ export class ClientRunner {
   private current: WhatsAppClient | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   /** Set on shutdown: nothing launches afterwards, or its Chrome would outlive the server. */
-  private closed = false;
+  /** Why starts are refused (shutdown, deletion), or false while they are allowed. */
+  private closed: string | false = false;
   /** The current client reached `ready`: losing it now is a disconnect, not a failed start. */
   private wasReady = false;
 
@@ -57,9 +58,9 @@ export class ClientRunner {
     await this.queue;
   }
 
-  /** Shutdown: refuses every start from now on. */
-  close(): void {
-    this.closed = true;
+  /** Shutdown (or the session's deletion): refuses every start from now on, saying `why`. */
+  close(why = 'The server is shutting down; WhatsApp will not be started.'): void {
+    this.closed = why;
     this.parts.recovery.cancelRestart();
   }
 
@@ -72,8 +73,7 @@ export class ClientRunner {
 
   async launch(reason: StartReason): Promise<void> {
     const { config, clients } = this.deps;
-    if (this.closed)
-      throw new AppError('start_failed', 'The server is shutting down; WhatsApp will not be started.', { state: this.parts.machine.state });
+    if (this.closed) throw new AppError('start_failed', this.closed, { state: this.parts.machine.state });
     if (this.current) return;
     if (reason === 'saved' && !this.parts.profile.exists()) return;
     if ((reason === 'linked' || reason === 'restart') && !this.parts.profile.isLinked()) return;

@@ -209,6 +209,11 @@ export class WhatsAppSession {
     });
   }
 
+  /** Deleting the session: from now on no start (explicit, by a call, or a restart) launches it again. */
+  retire(): void {
+    this.runner.close(`The session "${this.id}" is being deleted; WhatsApp will not be started.`);
+  }
+
   /** Deleting the session: after its logout, the features drop what they keep for it. */
   announceRemoved(): void {
     this.publish(WhatsAppTopic.removed, {});

@@ -128,6 +128,17 @@ describe('GET /api/messages/{message_id}/media', () => {
     expect(t.fake.downloads).toEqual([PHOTO_ID, PHOTO_ID]);
   });
 
+  it('refuses a received file over WHATSAPP_MEDIA_DOWNLOAD_MAX_BYTES before fetching it from WhatsApp', async () => {
+    await boot({ WHATSAPP_MEDIA_DOWNLOAD_MAX_BYTES: String(PHOTO.length - 1) });
+    const res = await download(PHOTO_ID).expect(413);
+    expect(res.body.error).toEqual({
+      code: 'payload_too_large',
+      message: `The file of message ${PHOTO_ID} is ${PHOTO.length} bytes, over WHATSAPP_MEDIA_DOWNLOAD_MAX_BYTES (${PHOTO.length - 1}).`,
+    });
+    expect(t.fake.downloads).toEqual([]);
+    await download(PAGE_ID).expect(200);
+  });
+
   it('keeps nothing on disk with WHATSAPP_MEDIA_CACHE_MAX_BYTES=0', async () => {
     await boot({ WHATSAPP_MEDIA_CACHE_MAX_BYTES: '0' });
     await download(PHOTO_ID).expect(200);

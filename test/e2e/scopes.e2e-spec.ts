@@ -97,6 +97,16 @@ describe('scoped keys over REST (a keys file, no WHATSAPP_API_KEY)', () => {
     }
   });
 
+  it("the QR page of another session follows the key's session list, whether that session exists or not", async () => {
+    const refused = await http.get('/qr?session=support').set(as('sales')).expect(403);
+    expect(refused.body).toEqual(forbidden('This key may not use session "support".'));
+    t.whatsapp.create('sales');
+    const own = await http.get('/qr?session=sales').set(as('sales')).expect(200);
+    expect(own.text).toContain('<strong id="session">sales</strong>');
+    expect((await http.get('/qr').set(as('sales')).expect(403)).body).toEqual(forbidden('This key may not use session "default".'));
+    expect((await http.get('/qr?session=sales').set(as('reader')).expect(200)).text).toContain('<strong id="session">sales</strong>');
+  });
+
   it("the QR page's cookie carries its key's scopes", async () => {
     const login = await http.post('/qr/login').type('form').send({ key: KEYS.sender }).expect(303);
     const cookie = String(login.headers['set-cookie']).split(';')[0];

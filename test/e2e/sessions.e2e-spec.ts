@@ -56,6 +56,7 @@ describe('Sessions (several accounts)', () => {
     expect(stopped.body.session.status.state).toBe('stopped');
     expect(t.fake.clientOf('sales').destroyed).toBe(1);
 
+    expect((await http(t).get('/api/sessions/sales/events?limit=1000').expect(200)).body.count).toBeGreaterThan(0);
     const queued = await http(t).post('/api/sessions/sales/outbox').send({ phone_number: '15551234567', message: 'later' }).expect(202);
     expect(queued.body.item).toMatchObject({ state: 'queued', to: '15551234567' });
     const profile = t.whatsapp.session('sales').sessionDir;
@@ -73,6 +74,7 @@ describe('Sessions (several accounts)', () => {
     // A slot is free again; a new session of the same name starts with nothing of the old one.
     await http(t).post('/api/sessions').send({ name: 'sales' }).expect(201);
     expect((await http(t).get('/api/sessions/sales/outbox').expect(200)).body).toEqual({ ok: true, count: 0, items: [] });
+    expect((await http(t).get('/api/sessions/sales/events?limit=1000').expect(200)).body.events).toEqual([]);
     expect((await http(t).get('/api/outbox').expect(200)).body.count).toBe(0);
   });
 

@@ -40,6 +40,13 @@ export class MediaDownloadService {
   private async download(session: string, messageId: string): Promise<MediaContent> {
     const stored = this.config.store === 'off' ? null : this.store.get(session, messageId);
     if (stored && !stored.has_media) throw noMedia(messageId);
+    const max = this.config.mediaDownloadMaxBytes;
+    if ((stored?.media?.size ?? 0) > max) {
+      throw new AppError(
+        'payload_too_large',
+        `The file of message ${messageId} is ${stored!.media!.size} bytes, over WHATSAPP_MEDIA_DOWNLOAD_MAX_BYTES (${max}).`,
+      );
+    }
     const generation = this.cache.generation(session);
     const file = await this.whatsapp
       .session(session)
