@@ -131,7 +131,8 @@ describe('GET /api/messages/{message_id}/media', () => {
   it('refuses a received file over WHATSAPP_MEDIA_DOWNLOAD_MAX_BYTES before fetching it from WhatsApp', async () => {
     await boot({ WHATSAPP_MEDIA_DOWNLOAD_MAX_BYTES: String(PHOTO.length - 1) });
     const res = await download(PHOTO_ID).expect(413);
-    expect(res.body.error).toEqual({
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect((JSON.parse((res.body as Buffer).toString('utf8')) as { error: unknown }).error).toEqual({
       code: 'payload_too_large',
       message: `The file of message ${PHOTO_ID} is ${PHOTO.length} bytes, over WHATSAPP_MEDIA_DOWNLOAD_MAX_BYTES (${PHOTO.length - 1}).`,
     });
