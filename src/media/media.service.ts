@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import pLimit from 'p-limit';
 import { MessagingService } from '../messaging/messaging.service.js';
 import type { SendAnswer } from '../messaging/messaging.answers.js';
 import { invalidInput } from '../common/app-error.js';
@@ -24,9 +25,17 @@ export interface MediaSend {
   source: { url: string } | { data: string; mimetype: string; filename?: string };
 }
 
+/**
+ * URL fetches at once: each may hold up to WHATSAPP_MEDIA_MAX_BYTES for up to a minute, so many sends
+ * with URLs wait their turn rather than pin that much memory each at the same time.
+ */
+const CONCURRENT_FETCHES = 4;
+
 /** Sending pictures, documents and voice notes: the bytes are fetched or decoded, typed from themselves, then sent as text is. */
 @Injectable()
 export class MediaService {
+  private readonly fetches = pLimit(CONCURRENT_FETCHES);
+
   constructor(
     private readonly messaging: MessagingService,
     private readonly whatsapp: WhatsAppService,
@@ -37,7 +46,7 @@ export class MediaService {
     if (asVoice && caption) throw invalidInput('A voice note cannot carry a caption; send the text as its own message.');
     // Nothing is fetched for a client that cannot send.
     await this.whatsapp.session(session).ensureReady();
-    const file = 'url' in source ? await this.settings.fetcher.fetch(source.url) : this.decode(source);
+    const file = 'url' in source ? await this.fetches(() => this.settings.fetcher.fetch(source.url)) : this.decode(source);
     const { media, kind } = await identifyMedia(file, asVoice);
     const options = { caption: caption || undefined, asVoice, asDocument: kind === 'document' };
     return this.messaging.sendWith(session, phoneDigits, options.caption ?? '', (client, chatId) =>
