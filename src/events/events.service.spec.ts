@@ -68,4 +68,16 @@ describe('EventsService', () => {
     expect(t.heard).toEqual([a.id, b.id]);
     expect(c.id > b.id).toBe(true);
   });
+
+  it('a burst whose transaction fails is stored one event at a time: only the event that cannot be stored is lost', async () => {
+    const t = setup();
+    t.service.writeAlongside((events: readonly EventEnvelope[]) => {
+      if (events.some((e) => e.data.id === 'm2')) throw new Error('constraint failed');
+    });
+    const [a, , c] = [1, 2, 3].map((n) => t.record(n));
+    await nextTurn();
+    expect(t.batches).toEqual([3, 1, 1, 1]);
+    expect(t.storedIds()).toEqual([a.id, c.id]);
+    expect(t.heard).toEqual([a.id, c.id]);
+  });
 });

@@ -71,22 +71,34 @@ export class EventsService implements OnApplicationBootstrap, BeforeApplicationS
     return () => this.writers.delete(write);
   }
 
-  /** Stores what was recorded and not stored yet, then announces it. */
+  /**
+   * Stores what was recorded and not stored yet, then announces it. A batch that fails is tried again
+   * one event at a time, so one event that cannot be stored does not take the others of its burst along.
+   */
   flush(): void {
     if (this.pending.length === 0) return;
     const events = this.pending;
     this.pending = [];
+    if (this.store(events, events.length === 1)) return;
+    for (const event of events) this.store([event], true);
+  }
+
+  /** One transaction; false when it failed (logged only when `last`: no other try follows). */
+  private store(events: readonly EventEnvelope[], last: boolean): boolean {
     try {
       this.events.appendAll(events, () => {
         for (const write of this.writers) write(events);
       });
     } catch (error) {
       // Named by type and session only: message bodies must never reach the logs.
-      for (const event of events)
-        this.logger.error(`Could not store a ${event.type} event of session ${event.session}: ${describeError(error)}`);
-      return;
+      if (last) {
+        for (const event of events)
+          this.logger.error(`Could not store a ${event.type} event of session ${event.session}: ${describeError(error)}`);
+      }
+      return false;
     }
     for (const event of events) this.announced.next(event);
+    return true;
   }
 
   list(page: EventPage): EventList {

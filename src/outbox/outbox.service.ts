@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { monotonicFactory } from 'ulid';
 import { AppError } from '../common/app-error.js';
 import { Clock } from '../whatsapp/clock.js';
-import { DEFAULT_SESSION } from '../whatsapp/whatsapp.service.js';
+import { DEFAULT_SESSION, sessionNotFound } from '../whatsapp/whatsapp.service.js';
 import { type OutboxItem, type OutboxRecord, type OutboxState, toItem } from './outbox-item.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { OutboxWorker } from './outbox.worker.js';
@@ -32,6 +32,8 @@ export class OutboxService {
 
   /** Written to the database before it answers; goes out when the session is ready. */
   enqueue(phoneDigits: string, message: string, session = DEFAULT_SESSION): OutboxItemAnswer {
+    // The routing checked the session; its body was read since, while a DELETE may have run.
+    if (!this.worker.knows(session)) throw sessionNotFound(session);
     const now = this.clock.now();
     const record: OutboxRecord = {
       id: this.ulid(now),

@@ -32,10 +32,12 @@ function setup(steps: Step[]) {
       return step(to, sending);
     },
   } as unknown as MessagingService;
-  const whatsapp = { find: () => ({ currentState: 'ready' }) } as unknown as WhatsAppService;
+  const whatsapp = {
+    find: (session: string) => (session === 'gone' ? undefined : { currentState: 'ready' }),
+  } as unknown as WhatsAppService;
   const worker = new OutboxWorker(repository, messaging, whatsapp, bus, clock, new OutboxSettings(1000, 4000, 3));
   const outbox = new OutboxService(repository, worker, clock);
-  return { outbox, worker, clock, bus, calls, db };
+  return { outbox, worker, clock, bus, calls, db, repository };
 }
 
 const sent =
@@ -126,5 +128,13 @@ describe('OutboxWorker', () => {
     release();
     await settle();
     expect(calls).toEqual(['a1', 'b1', 'a2']);
+  });
+
+  it('refuses an item for a session that no longer exists (deleted while the request was read)', () => {
+    const { outbox, repository } = setup([]);
+    expect(() => outbox.enqueue('15550000001', 'late', 'gone')).toThrow(
+      expect.objectContaining({ code: 'session_not_found', message: 'There is no session "gone": create it with POST /api/sessions.' }),
+    );
+    expect(repository.sessions()).toEqual([]);
   });
 });

@@ -78,6 +78,11 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     this.repository.deleteSession(session);
   }
 
+  /** Whether `session` exists now (an item for a session being deleted must not outlive it). */
+  knows(session: string): boolean {
+    return this.whatsapp.find(session) !== undefined;
+  }
+
   /** Starts a lane for every recipient of `session` with queued items that has none running. */
   pump(session: string): void {
     if (!this.ready(session)) return;
