@@ -73,10 +73,10 @@ export class SessionsService implements OnApplicationBootstrap {
       throw new AppError('invalid_input', 'The session "default" always exists and cannot be deleted; log it out with POST /api/logout.');
     }
     const session = this.whatsapp.session(name);
+    // From here no start launches it; the logout closes its Chrome and removes its profile.
     session.retire();
     const revoked = await session.logout();
-    await session.stop();
-    // A start queued before retire() may have made the profile again after the logout removed it.
+    // A start already under way when retire() was called may have made the profile again.
     await session.profile.remove();
     this.whatsapp.forget(name);
     this.repository.remove(name);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import type { Browser, PuppeteerNode } from 'puppeteer';
+import type { Browser } from 'puppeteer';
 import { describeError } from '../common/describe-error.js';
 import { clearStaleProfileLock } from './profile-lock.js';
 import { standDownAfterUnlink } from './wwebjs.auth.js';
@@ -36,6 +36,7 @@ import {
   toRevoke,
 } from './wwebjs.mapping.js';
 import { killGroup, withTimeout } from './chrome-process.js';
+import { loadLibrary } from './wwebjs.library.js';
 
 const FORWARDED_EVENTS = ['qr', 'authenticated', 'ready', 'auth_failure', 'change_state'] as const;
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -47,21 +48,6 @@ const GONE_GRACE_MS = 1_000;
  * was destroyed" (the page navigated away, as after an unlink), "Connection closed".
  */
 const GONE_WORDS = /Target closed|Session closed|detached Frame|Execution context was destroyed|Connection closed/i;
-
-type Loaded = { library: Library; puppeteer: Pick<PuppeteerNode, 'launch'> };
-let loading: Promise<Loaded> | null = null;
-
-/**
- * whatsapp-web.js and puppeteer (tens of MB resident) are loaded when the first client starts, so
- * an idle server that never runs Chrome never holds them.
- */
-export function loadLibrary(): Promise<Loaded> {
-  loading ??= Promise.all([import('whatsapp-web.js'), import('puppeteer')]).then(([wwebjs, puppeteer]) => ({
-    library: wwebjs.default,
-    puppeteer: puppeteer.default,
-  }));
-  return loading;
-}
 
 /**
  * The one place that knows whatsapp-web.js. We launch Chrome ourselves and hand the library a

@@ -7,14 +7,12 @@
  * bounded by `timeoutMs` so a broken flow fails instead of hanging.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ControlServer, type PageConn, type RpcMessage } from './control-server.js';
 import { nowSec, randomHex, userId } from './ids.js';
 import { Linking } from './linking.js';
 import { MediaVault, mediaType } from './media-vault.js';
 import { Network } from './network.js';
+import { writePage } from './page-file.js';
 import {
   ACKS,
   type AckLevel,
@@ -29,8 +27,6 @@ import {
 } from './types.js';
 
 export type * from './types.js';
-
-const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 
 export class Phone {
   readonly me: string;
@@ -71,21 +67,9 @@ export class Phone {
     return this.control.url;
   }
 
-  /**
-   * Writes `<cacheDir>/<version>.html` (what LocalWebCache serves as https://web.whatsapp.com/):
-   * the page's parts in order, in one strict scope. `version` becomes `window.Debug.VERSION`.
-   */
-  async prepare(cacheDir: string, version: string): Promise<string> {
-    const parts = (await readdir(PAGE_DIR)).filter((f) => f.endsWith('.js')).sort();
-    const js = (await Promise.all(parts.map((f) => readFile(path.join(PAGE_DIR, f), 'utf8')))).join('\n');
-    const config = JSON.stringify({ control: this.url, version, qrRotateMs: this.qrRotateMs });
-    const html =
-      '<!doctype html><html><head><meta charset="utf-8"><title>WhatsApp</title></head><body>' +
-      `<script>window.__SIM__ = ${config};</script>\n<script>\n(function () {\n'use strict';\n${js}\n})();\n</script></body></html>`;
-    await mkdir(cacheDir, { recursive: true });
-    const file = path.join(cacheDir, `${version}.html`);
-    await writeFile(file, html);
-    return file;
+  /** Writes the page that talks to this phone into `<cacheDir>/<version>.html` (see page-file.ts). */
+  prepare(cacheDir: string, version: string): Promise<string> {
+    return writePage(cacheDir, { control: this.url, version, qrRotateMs: this.qrRotateMs });
   }
 
   // ------------------------------------------------------------------ linking
