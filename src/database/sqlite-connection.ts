@@ -13,6 +13,14 @@ export const DATABASE_FILE = 'whatsapp.db';
  * Opens a data folder's database: folder 0700 and files 0600 (they hold private messages), the
  * one-owner lock, WAL, and the migrations. Returns the handle and a close that releases the lock.
  */
+/** How every connection to the data folder's database is set up (`npm run bench:store` uses the same). */
+export function applyConnectionSettings(db: Database): void {
+  db.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL loses nothing when the process dies, only on a power cut.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+}
+
 export function openDatabase(dataDir: string): { db: Database; close: () => void } {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -31,10 +39,7 @@ export function openDatabase(dataDir: string): { db: Database; close: () => void
     if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
     chmodSync(file, 0o600);
     const db = new BetterSqlite3(file);
-    db.pragma('journal_mode = WAL');
-    // In WAL mode NORMAL loses nothing when the process dies, only on a power cut.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
+    applyConnectionSettings(db);
     try {
       migrate(db);
     } catch (error) {

@@ -1,5 +1,14 @@
 import { AppError } from '../common/app-error.js';
-import { CURSOR_RULE, decodeCursor, encodeCursor, QUERY_LENGTH_RULE, QUERY_NO_WORDS_RULE, QUERY_RULE, toFtsQuery } from './search-query.js';
+import {
+  CURSOR_RULE,
+  decodeCursor,
+  encodeCursor,
+  QUERY_LENGTH_RULE,
+  QUERY_NO_WORDS_RULE,
+  QUERY_PREFIX_RULE,
+  QUERY_RULE,
+  toFtsQuery,
+} from './search-query.js';
 
 function refusal(run: () => unknown): { code: string; message: string } {
   try {
@@ -40,6 +49,24 @@ describe('toFtsQuery', () => {
   it.each([['-'], ['"'], ['***'], ['( ) : -'], ['🙂 🎉'], ['""']])('refuses %j, which has no word to search for', (input) => {
     expect(refusal(() => toFtsQuery(input))).toEqual({ code: 'invalid_input', message: QUERY_NO_WORDS_RULE });
   });
+
+  it.each([
+    ['co*', '"co" *'],
+    ['üb*', '"üb" *'],
+    ['u\u0308be*', '"u\u0308be" *'],
+    ['e-ma*', '"e-ma" *'],
+    ['42*', '"42" *'],
+    ['a be*', '"a" "be" *'],
+  ])('keeps the prefix %j (two letters or more before the *)', (input, expected) => {
+    expect(toFtsQuery(input)).toBe(expected);
+  });
+
+  it.each([['a*'], ['invoice c*'], ['ü*'], ['u\u0308*'], ['e-m*'], ['"next week" 7*'], ['(a*']])(
+    'refuses the one-letter prefix in %j',
+    (input) => {
+      expect(refusal(() => toFtsQuery(input))).toEqual({ code: 'invalid_input', message: QUERY_PREFIX_RULE });
+    },
+  );
 
   it('refuses 10 KB of text with the length rule', () => {
     expect(refusal(() => toFtsQuery('word '.repeat(2048)))).toEqual({ code: 'invalid_input', message: QUERY_LENGTH_RULE });

@@ -4,6 +4,9 @@ export const QUERY_RULE = 'q must be a non-empty string';
 export const QUERY_NO_WORDS_RULE = 'q must contain a word to search for (letters or digits)';
 export const MAX_QUERY_LENGTH = 1024;
 export const QUERY_LENGTH_RULE = `q must be at most ${MAX_QUERY_LENGTH} characters`;
+/** Letters or digits a prefix search needs: a single letter would stand for most words of a language. */
+export const MIN_PREFIX = 2;
+export const QUERY_PREFIX_RULE = `q must have at least ${MIN_PREFIX} letters or digits before a * (a prefix)`;
 export const CURSOR_RULE = 'cursor must be a next_cursor returned by a previous search';
 
 // What unicode61 keeps as part of a token (letters and digits); a chunk without one has nothing to match.
@@ -11,12 +14,18 @@ const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 
 const ftsString = (text: string): string => `"${text.replaceAll('"', '""')}"`;
 
+/** Letters and digits, an accent typed as a separate mark not counted. */
+const letters = (token: string): number => [...token.replace(/\p{M}/gu, '')].length;
+
 function words(text: string): string[] {
   const terms: string[] = [];
   for (const chunk of text.split(/\s+/)) {
     const prefix = /[^*]\*+$/.test(chunk);
     const word = prefix ? chunk.replace(/\*+$/, '') : chunk;
-    if (WORD_CHARACTER.test(word)) terms.push(prefix ? `${ftsString(word)} *` : ftsString(word));
+    if (!WORD_CHARACTER.test(word)) continue;
+    // The prefix is the word's last token (`e-ma*` searches "e" then a word starting with "ma").
+    if (prefix && letters(word.match(/[\p{L}\p{N}\p{M}]+/gu)?.at(-1) ?? '') < MIN_PREFIX) throw invalidInput(QUERY_PREFIX_RULE);
+    terms.push(prefix ? `${ftsString(word)} *` : ftsString(word));
   }
   return terms;
 }

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../whatsapp/whatsapp-client.port.js';
 import type { SearchFilters } from './message-store.repository.js';
 import { QUERY_NO_WORDS_RULE } from './search-query.js';
 import { BEFORE_RULE, SqliteMessageStoreRepository } from './sqlite-message-store.repository.js';
-import { migrate } from '../database/migrations.js';
+import { MIGRATIONS, migrate } from '../database/migrations.js';
 
 const CHAT = '5511999990000@c.us';
 const OTHER = '4915112345678@c.us';
@@ -132,6 +132,28 @@ describe('SqliteMessageStoreRepository', () => {
     expect(hit.message).toMatchObject({ chat_id: CHAT, ack: 'device', edited: false, revoked: false, reactions: {} });
   });
 
+  it("gives every hit its own message's snippet, on every page and for a prefix", () => {
+    const texts = ['first invoice from Ana', 'second invoice, paid by Bruno', 'third invoice for Carla', 'an invoicing question'];
+    for (const text of texts) store.upsertMessage('default', message(text));
+    store.upsertMessage('default', message('nothing to see here'));
+    for (const query of ['invoice', 'invoic*', 'in*']) {
+      const first = store.search(query, inDefault, { limit: 2 });
+      const second = store.search(query, inDefault, { limit: 2, cursor: first.next_cursor ?? undefined });
+      const hits = [...first.results, ...second.results];
+      expect(hits).toHaveLength(query === 'invoice' ? 3 : 4);
+      for (const hit of hits) expect(hit.snippet.replaceAll('**', '')).toBe(hit.message.body);
+      expect(hits.every((hit) => /\*\*invoic(e|ing)\*\*/.test(hit.snippet))).toBe(true);
+    }
+  });
+
+  it('indexes a message seen twice in one write batch once, with its latest text', () => {
+    const first = message('draft about the quarterly budget');
+    store.upsertMessages('default', CHAT, [first, { ...first, body: 'final text about the annual report' }, message('the annual party')]);
+    expect(bodies(store, 'quarterly')).toEqual([]);
+    expect(bodies(store, 'annual').sort()).toEqual(['final text about the annual report', 'the annual party']);
+    expect(() => db.prepare("INSERT INTO store_messages_fts (store_messages_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+  });
+
   it('filters by chat, sender side, time and session', () => {
     const first = message('report one', { from_me: true });
     const second = message('report two', { chat_id: OTHER });
@@ -242,5 +264,35 @@ describe('SqliteMessageStoreRepository', () => {
     expect(Object.keys(store.get('default', text.id)!)).not.toContain('media');
     store.upsertMessage('default', { ...photo, media: { ...media, size: 99 } });
     expect(store.get('default', photo.id)?.media).toEqual({ ...media, size: 99 });
+  });
+});
+
+describe('the full-text index rebuilt by migration 10', () => {
+  it('keeps what an older version indexed findable, prefixes included, and the index exact', () => {
+    const db = new Database(':memory:');
+    try {
+      migrate(
+        db,
+        MIGRATIONS.filter(({ version }) => version < 10),
+      );
+      // Stored the old way: through the insert trigger that migration 10 drops.
+      const insert =
+        db.prepare(`INSERT INTO store_messages (session, id, chat_id, from_id, to_id, from_me, type, body, timestamp, has_media, ack)
+        VALUES ('default', ?, '${CHAT}', '${CHAT}', 'me@c.us', 0, 'chat', ?, 1767225600, 0, 1)`);
+      insert.run('old-1', 'Überweisung erhalten, danke');
+      insert.run('old-2', 'coffee tomorrow?');
+      migrate(db);
+      const store = new SqliteMessageStoreRepository(db);
+      store.upsertMessage('default', message('a new coffee order'));
+      expect(bodies(store, 'uberweisung')).toEqual(['Überweisung erhalten, danke']);
+      expect(bodies(store, 'co*').sort()).toEqual(['a new coffee order', 'coffee tomorrow?']);
+      expect(bodies(store, 'ub*')).toEqual(['Überweisung erhalten, danke']);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'store_messages_fts_insert'").get()).toBeUndefined();
+      expect(() =>
+        db.prepare("INSERT INTO store_messages_fts (store_messages_fts, rank) VALUES ('integrity-check', 1)").run(),
+      ).not.toThrow();
+    } finally {
+      db.close();
+    }
   });
 });

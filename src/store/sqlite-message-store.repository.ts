@@ -88,21 +88,35 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
       keyof typeof STATEMENTS,
       Statement
     >;
-    const writeBatch = db.transaction((items: { session: string; message: ChatMessage }[]) => {
-      const newest = new Map<string, { session: string; chatId: string; timestamp: number }>();
-      for (const { session, message } of items) {
-        this.insert(session, message);
-        const key = `${session}\n${message.chat_id}`;
-        const timestamp = Math.max(newest.get(key)?.timestamp ?? 0, message.timestamp);
-        newest.set(key, { session, chatId: message.chat_id, timestamp });
-      }
-      // A chat first seen through a message gets its name from the next chat listing (the backfill).
-      for (const { session, chatId, timestamp } of newest.values())
-        this.statements.chatOfMessage.run(session, chatId, chatId.endsWith('@g.us') ? 1 : 0, timestamp);
-    });
+    const writeBatch = db.transaction((items: { session: string; message: ChatMessage }[]) => this.write(items));
     this.writes = new WriteBehind(writeBatch, WRITE_BATCH, (error, lost) =>
       this.logger.error(`${lost} messages could not be stored: ${describeError(error)}`),
     );
+  }
+
+  /** One batch, in one transaction: the messages, their full-text index, then their chats' last activity. */
+  private write(items: { session: string; message: ChatMessage }[]): void {
+    const newest = new Map<string, { session: string; chatId: string; timestamp: number }>();
+    let indexedUpTo = this.newestPk();
+    const added = new Set<string>();
+    for (const { session, message } of items) {
+      // A message seen twice in one batch: its first row must be indexed before the second write
+      // updates it, since the update trigger takes the old text out of the index.
+      const messageKey = `${session}\n${message.id}`;
+      if (added.has(messageKey)) {
+        indexedUpTo = this.indexSince(indexedUpTo);
+        added.clear();
+      }
+      added.add(messageKey);
+      this.insert(session, message);
+      const chatKey = `${session}\n${message.chat_id}`;
+      const timestamp = Math.max(newest.get(chatKey)?.timestamp ?? 0, message.timestamp);
+      newest.set(chatKey, { session, chatId: message.chat_id, timestamp });
+    }
+    this.indexSince(indexedUpTo);
+    // A chat first seen through a message gets its name from the next chat listing (the backfill).
+    for (const { session, chatId, timestamp } of newest.values())
+      this.statements.chatOfMessage.run(session, chatId, chatId.endsWith('@g.us') ? 1 : 0, timestamp);
   }
 
   upsertMessage(session: string, message: ChatMessage): void {
@@ -115,6 +129,16 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
 
   flush(): void {
     this.writes.flush();
+  }
+
+  private newestPk(): number {
+    return (this.statements.newestPk.get() as { pk: number }).pk;
+  }
+
+  /** Adds to the full-text index the messages stored after `pk`; returns the newest pk now indexed. */
+  private indexSince(pk: number): number {
+    this.statements.indexNew.run(pk);
+    return this.newestPk();
   }
 
   private insert(session: string, message: ChatMessage): void {
@@ -174,7 +198,7 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
     this.flush();
     const match = toFtsQuery(query);
     const from = page.cursor === undefined ? null : decodeCursor(page.cursor);
-    const ceiling = from?.ceiling ?? (this.statements.newestPk.get() as { pk: number }).pk;
+    const ceiling = from?.ceiling ?? this.newestPk();
     const positions = this.positions(
       {
         query: match,
@@ -195,15 +219,29 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
         row,
       ]),
     );
+    const snippets = this.snippets(match, shown);
     const last = shown.at(-1);
     return {
       results: shown.flatMap(({ pk }) => {
         const row = rows.get(pk);
-        const snippet = (this.statements.snippet.get(match, pk) as { snippet: string } | undefined)?.snippet;
-        return row ? [{ message: toMessage(row), chat: { id: row.chat_id, name: row.chat_name }, snippet: snippet ?? row.body }] : [];
+        return row
+          ? [{ message: toMessage(row), chat: { id: row.chat_id, name: row.chat_name }, snippet: snippets.get(pk) ?? row.body }]
+          : [];
       }),
       next_cursor: positions.length > page.limit && last ? encodeCursor(last) : null,
     };
+  }
+
+  private snippets(query: string, shown: readonly { pk: number }[]): Map<number, string> {
+    if (shown.length === 0) return new Map();
+    const pks = shown.map(({ pk }) => pk);
+    const rows = this.statements.snippets.all({
+      query,
+      low: Math.min(...pks),
+      high: Math.max(...pks),
+      pks: JSON.stringify(pks),
+    }) as { pk: number; snippet: string }[];
+    return new Map(rows.map(({ pk, snippet }) => [pk, snippet]));
   }
 
   /** Up to `wanted` positions after `from`: the ranked matches first, then, when they were capped, the older ones. */

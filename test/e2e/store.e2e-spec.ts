@@ -211,6 +211,7 @@ describe('hostile search input', () => {
       ['bridge"'],
       ['*'],
       ['bri*'],
+      ['b*'],
       ['-bridge'],
       ['a-b'],
       ['text:bridge'],
@@ -239,6 +240,11 @@ describe('hostile search input', () => {
     expect((await search('"old bridge"').expect(200)).body.count).toBe(1);
     expect((await search('bri*').expect(200)).body.count).toBe(1);
     await search('').expect(400, { ok: false, error: { code: 'invalid_input', message: 'q must be a non-empty string' } });
+    expect((await search('br*').expect(200)).body.count).toBe(1);
+    await search('b*').expect(400, {
+      ok: false,
+      error: { code: 'invalid_input', message: 'q must have at least 2 letters or digits before a * (a prefix)' },
+    });
   });
 });
 
