@@ -17,7 +17,7 @@ const CANDIDATES = `
 SELECT rank, timestamp, pk FROM (
   SELECT bm25(store_messages_fts) AS rank, m.timestamp, m.pk
   FROM store_messages_fts JOIN store_messages m ON m.pk = store_messages_fts.rowid
-  WHERE store_messages_fts MATCH @query AND store_messages_fts.rowid <= @ceiling AND ${FILTERS}
+  WHERE store_messages_fts MATCH @query AND store_messages_fts.rowid <= CAST(@ceiling AS INTEGER) AND ${FILTERS}
   ORDER BY store_messages_fts.rowid DESC LIMIT @cap)
 ORDER BY rank, timestamp DESC, pk DESC`;
 
@@ -25,7 +25,7 @@ ORDER BY rank, timestamp DESC, pk DESC`;
 const OLDER = `
 SELECT m.timestamp, m.pk
 FROM store_messages_fts JOIN store_messages m ON m.pk = store_messages_fts.rowid
-WHERE store_messages_fts MATCH @query AND store_messages_fts.rowid < @below AND ${FILTERS}
+WHERE store_messages_fts MATCH @query AND store_messages_fts.rowid < CAST(@below AS INTEGER) AND ${FILTERS}
 ORDER BY store_messages_fts.rowid DESC LIMIT @limit`;
 
 const PAGE = `
@@ -36,8 +36,10 @@ WHERE m.pk IN (SELECT value FROM json_each(?))`;
 // Matched words are wrapped in ** (Markdown bold: plain enough for REST clients, read as emphasis by agents).
 // The page's snippets in one pass over the matches between its oldest and newest row (which the
 // candidates query has walked already): `+rowid` keeps the list from FTS5, which would seek once
-// per row, and for a prefix rebuild the prefix's merged list at every seek. CAST: better-sqlite3
-// binds numbers as REAL, and FTS5 ignores a rowid constraint that is not an INTEGER.
+// per row, and for a prefix rebuild the prefix's merged list at every seek.
+// Every rowid bound is CAST: better-sqlite3 binds numbers as REAL, and FTS5 ignores a rowid
+// constraint that is not an INTEGER (SQLite then filters the rows itself: right, but after FTS5 has
+// walked every match from the newest; an equality even returned the first match of all).
 const SNIPPETS = `
 SELECT rowid AS pk, snippet(store_messages_fts, 0, '**', '**', '…', 16) AS snippet FROM store_messages_fts
 WHERE store_messages_fts MATCH @query AND rowid BETWEEN CAST(@low AS INTEGER) AND CAST(@high AS INTEGER)
