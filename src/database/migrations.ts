@@ -114,6 +114,8 @@ export const MIGRATIONS: readonly Migration[] = [
      * would save nothing (the body must be kept anyway for history) and could not produce snippets.
      * External content is only as exact as its triggers, so the three triggers below are the one place
      * that keeps the index in step: an edit replaces the indexed text, a revoke empties it, a delete drops it.
+     * (Migration 10 replaced the insert trigger: the repository's write batch indexes what it adds, and
+     * is the only place that may insert messages; it also added prefix indexes.)
      * `remove_diacritics 2` folds case and accents ("reuniao" finds "reunião", "ZURICH" finds "Zürich").
      * No `prefix=` indexes: they cost a third of the ingest rate, and a `word*` query reads one range of
      * the sorted vocabulary quickly without them. No index on `timestamp` alone either: only the daily
@@ -234,10 +236,9 @@ export const MIGRATIONS: readonly Migration[] = [
     /*
      * The full-text index is built anew (about 6 s per million stored messages, once) with two changes,
      * measured in docs/benchmarks.md:
-     * - `prefix = '2 3'`: a search for `co*` read and merged the lists of every word starting with
+     * - `prefix = '1 2 3'`: a search for `co*` read and merged the lists of every word starting with
      *   "co" (up to half a second on a million messages); the index now also keeps each word's first
-     *   two and three letters, so those are one list. Longer prefixes cover few words and stay fast.
-     *   It costs about 9 µs per message stored and 15 % more disk.
+     *   one, two and three letters, so those are one list. Longer prefixes cover few words and stay fast.
      * - no insert trigger: the store's repository indexes new messages once per write batch
      *   (`INSERT INTO store_messages_fts ... SELECT` of the rows the batch added). Through a row
      *   trigger FTS5 cost about 35 µs per message, three times the rest of the write; per batch, 8 µs.
@@ -252,7 +253,7 @@ export const MIGRATIONS: readonly Migration[] = [
           content = 'store_messages',
           content_rowid = 'pk',
           tokenize = 'unicode61 remove_diacritics 2',
-          prefix = '2 3'
+          prefix = '1 2 3'
         );
         INSERT INTO store_messages_fts (store_messages_fts) VALUES ('rebuild');
       `),

@@ -9,10 +9,6 @@ import { migrate } from './migrations.js';
 
 export const DATABASE_FILE = 'whatsapp.db';
 
-/**
- * Opens a data folder's database: folder 0700 and files 0600 (they hold private messages), the
- * one-owner lock, WAL, and the migrations. Returns the handle and a close that releases the lock.
- */
 /** How every connection to the data folder's database is set up (`npm run bench:store` uses the same). */
 export function applyConnectionSettings(db: Database): void {
   db.pragma('journal_mode = WAL');
@@ -21,6 +17,10 @@ export function applyConnectionSettings(db: Database): void {
   db.pragma('busy_timeout = 5000');
 }
 
+/**
+ * Opens a data folder's database: folder 0700 and files 0600 (they hold private messages), the
+ * one-owner lock, WAL, and the migrations. Returns the handle and a close that releases the lock.
+ */
 export function openDatabase(dataDir: string): { db: Database; close: () => void } {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });

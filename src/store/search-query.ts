@@ -4,9 +4,9 @@ export const QUERY_RULE = 'q must be a non-empty string';
 export const QUERY_NO_WORDS_RULE = 'q must contain a word to search for (letters or digits)';
 export const MAX_QUERY_LENGTH = 1024;
 export const QUERY_LENGTH_RULE = `q must be at most ${MAX_QUERY_LENGTH} characters`;
-/** Letters or digits a prefix search needs: a single letter would stand for most words of a language. */
-export const MIN_PREFIX = 2;
-export const QUERY_PREFIX_RULE = `q must have at least ${MIN_PREFIX} letters or digits before a * (a prefix)`;
+/** Words and phrases a query may hold, repeats counted once: each costs a pass over its matches. */
+export const MAX_QUERY_TERMS = 16;
+export const QUERY_TERMS_RULE = `q must have at most ${MAX_QUERY_TERMS} different words or phrases`;
 export const CURSOR_RULE = 'cursor must be a next_cursor returned by a previous search';
 
 // What unicode61 keeps as part of a token (letters and digits); a chunk without one has nothing to match.
@@ -14,18 +14,12 @@ const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 
 const ftsString = (text: string): string => `"${text.replaceAll('"', '""')}"`;
 
-/** Letters and digits, an accent typed as a separate mark not counted. */
-const letters = (token: string): number => [...token.replace(/\p{M}/gu, '')].length;
-
 function words(text: string): string[] {
   const terms: string[] = [];
   for (const chunk of text.split(/\s+/)) {
     const prefix = /[^*]\*+$/.test(chunk);
     const word = prefix ? chunk.replace(/\*+$/, '') : chunk;
-    if (!WORD_CHARACTER.test(word)) continue;
-    // The prefix is the word's last token (`e-ma*` searches "e" then a word starting with "ma").
-    if (prefix && letters(word.match(/[\p{L}\p{N}\p{M}]+/gu)?.at(-1) ?? '') < MIN_PREFIX) throw invalidInput(QUERY_PREFIX_RULE);
-    terms.push(prefix ? `${ftsString(word)} *` : ftsString(word));
+    if (WORD_CHARACTER.test(word)) terms.push(prefix ? `${ftsString(word)} *` : ftsString(word));
   }
   return terms;
 }
@@ -34,8 +28,9 @@ function words(text: string): string[] {
  * Turns what a person typed into an FTS5 expression that can only mean "all these words":
  * every word and every `"quoted phrase"` becomes an FTS5 string (so `-`, `:`, `NEAR`, `AND`, `OR`,
  * `^`, parentheses and column names are just text to the tokenizer), a trailing `*` on a word
- * becomes a prefix search, and an unbalanced quote is dropped. Throws `invalid_input` when nothing
- * searchable is left, so SQLite never sees a query it could reject.
+ * becomes a prefix search, and an unbalanced quote is dropped. A word given twice counts once (all
+ * must match anyway). Throws `invalid_input` when nothing searchable is left, so SQLite never sees
+ * a query it could reject, and past MAX_QUERY_TERMS, so no query holds the server for long.
  */
 export function toFtsQuery(input: unknown): string {
   if (typeof input !== 'string' || input.trim() === '') throw invalidInput(QUERY_RULE);
@@ -48,7 +43,9 @@ export function toFtsQuery(input: unknown): string {
     index % 2 === 1 ? (WORD_CHARACTER.test(part) ? [ftsString(part.trim())] : []) : words(part),
   );
   if (terms.length === 0) throw invalidInput(QUERY_NO_WORDS_RULE);
-  return terms.join(' ');
+  const distinct = [...new Set(terms)];
+  if (distinct.length > MAX_QUERY_TERMS) throw invalidInput(QUERY_TERMS_RULE);
+  return distinct.join(' ');
 }
 
 /**

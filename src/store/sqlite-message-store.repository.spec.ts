@@ -287,7 +287,10 @@ describe('the full-text index rebuilt by migration 10', () => {
       expect(bodies(store, 'uberweisung')).toEqual(['Überweisung erhalten, danke']);
       expect(bodies(store, 'co*').sort()).toEqual(['a new coffee order', 'coffee tomorrow?']);
       expect(bodies(store, 'ub*')).toEqual(['Überweisung erhalten, danke']);
+      expect(bodies(store, 'c*').sort()).toEqual(['a new coffee order', 'coffee tomorrow?']);
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'store_messages_fts_insert'").get()).toBeUndefined();
+      // Searches of one to three letters and a star read one prefix list instead of merging every word's.
+      expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'store_messages_fts'").pluck().get()).toContain("prefix = '1 2 3'");
       expect(() =>
         db.prepare("INSERT INTO store_messages_fts (store_messages_fts, rank) VALUES ('integrity-check', 1)").run(),
       ).not.toThrow();

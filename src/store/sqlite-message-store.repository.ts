@@ -16,12 +16,8 @@ import {
 } from './message-store.repository.js';
 import { STATEMENTS } from './sqlite-message-store.statements.js';
 import { decodeCursor, encodeCursor, type SearchPosition, toFtsQuery } from './search-query.js';
-import { WriteBehind } from './write-behind.js';
-
-/** Acks as ordered numbers, so "never backwards" is a comparison in SQL; `error` only replaces `pending`. */
-const ACKS: readonly AckName[] = ['error', 'pending', 'server', 'device', 'read', 'played'];
-const ackRank = (ack: AckName): number => ACKS.indexOf(ack) - 1;
-const ackName = (rank: number): AckName => ACKS[rank + 1] ?? 'pending';
+import { ackName, ackRank } from './ack-rank.js';
+import { SqliteMessageWriter } from './sqlite-message-writer.js';
 
 export const BEFORE_RULE = 'before must be the id of a stored message of this chat';
 
@@ -32,8 +28,6 @@ export const BEFORE_RULE = 'before must be the id of a stored message of this ch
  * past the cap still come, after the ranked ones, most recently stored first.
  */
 export const RANKED_MATCHES = 1_000;
-/** Messages written in one transaction at most, when they arrive faster than the event loop turns. */
-export const WRITE_BATCH = 1_000;
 
 type Ranked = Omit<SearchPosition, 'ceiling'>;
 const byRelevance = (a: Ranked, b: Ranked): number => (a.rank ?? 0) - (b.rank ?? 0) || b.timestamp - a.timestamp || b.pk - a.pk;
@@ -80,7 +74,7 @@ function toMessage(row: MessageRow): StoredMessage {
 export class SqliteMessageStoreRepository extends MessageStoreRepository {
   private readonly logger = new Logger('Store');
   private readonly statements: Record<keyof typeof STATEMENTS, Statement>;
-  private readonly writes: WriteBehind<{ session: string; message: ChatMessage }>;
+  private readonly writes: SqliteMessageWriter;
 
   constructor(private readonly db: Database) {
     super();
@@ -88,35 +82,9 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
       keyof typeof STATEMENTS,
       Statement
     >;
-    const writeBatch = db.transaction((items: { session: string; message: ChatMessage }[]) => this.write(items));
-    this.writes = new WriteBehind(writeBatch, WRITE_BATCH, (error, lost) =>
+    this.writes = new SqliteMessageWriter(db, (error, lost) =>
       this.logger.error(`${lost} messages could not be stored: ${describeError(error)}`),
     );
-  }
-
-  /** One batch, in one transaction: the messages, their full-text index, then their chats' last activity. */
-  private write(items: { session: string; message: ChatMessage }[]): void {
-    const newest = new Map<string, { session: string; chatId: string; timestamp: number }>();
-    let indexedUpTo = this.newestPk();
-    const added = new Set<string>();
-    for (const { session, message } of items) {
-      // A message seen twice in one batch: its first row must be indexed before the second write
-      // updates it, since the update trigger takes the old text out of the index.
-      const messageKey = `${session}\n${message.id}`;
-      if (added.has(messageKey)) {
-        indexedUpTo = this.indexSince(indexedUpTo);
-        added.clear();
-      }
-      added.add(messageKey);
-      this.insert(session, message);
-      const chatKey = `${session}\n${message.chat_id}`;
-      const timestamp = Math.max(newest.get(chatKey)?.timestamp ?? 0, message.timestamp);
-      newest.set(chatKey, { session, chatId: message.chat_id, timestamp });
-    }
-    this.indexSince(indexedUpTo);
-    // A chat first seen through a message gets its name from the next chat listing (the backfill).
-    for (const { session, chatId, timestamp } of newest.values())
-      this.statements.chatOfMessage.run(session, chatId, chatId.endsWith('@g.us') ? 1 : 0, timestamp);
   }
 
   upsertMessage(session: string, message: ChatMessage): void {
@@ -133,31 +101,6 @@ export class SqliteMessageStoreRepository extends MessageStoreRepository {
 
   private newestPk(): number {
     return (this.statements.newestPk.get() as { pk: number }).pk;
-  }
-
-  /** Adds to the full-text index the messages stored after `pk`; returns the newest pk now indexed. */
-  private indexSince(pk: number): number {
-    this.statements.indexNew.run(pk);
-    return this.newestPk();
-  }
-
-  private insert(session: string, message: ChatMessage): void {
-    this.statements.message.run(
-      session,
-      message.id,
-      message.chat_id,
-      message.from,
-      message.to,
-      message.author,
-      message.from_me ? 1 : 0,
-      message.type,
-      message.body,
-      message.timestamp,
-      message.has_media ? 1 : 0,
-      message.media ? JSON.stringify(message.media) : null,
-      // What we sent starts unconfirmed; what we received has, by definition, reached this device.
-      ackRank(message.from_me ? 'pending' : 'device'),
-    );
   }
 
   applyAck(session: string, messageId: string, ack: AckName): boolean {

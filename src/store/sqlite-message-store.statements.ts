@@ -65,10 +65,17 @@ ON CONFLICT (session, id) DO UPDATE SET
 const INDEX_NEW_MESSAGES = `
 INSERT INTO store_messages_fts (rowid, body) SELECT pk, body FROM store_messages WHERE pk > ? ORDER BY pk`;
 
-export const STATEMENTS = {
-  chatOfMessage: UPSERT_CHAT_OF_MESSAGE,
+const NEWEST_PK = `SELECT coalesce(max(pk), 0) AS pk FROM store_messages`;
+
+/** The write path's, prepared by SqliteMessageWriter. */
+export const WRITE_STATEMENTS = {
   message: UPSERT_MESSAGE,
   indexNew: INDEX_NEW_MESSAGES,
+  chatOfMessage: UPSERT_CHAT_OF_MESSAGE,
+  newestPk: NEWEST_PK,
+} as const;
+
+export const STATEMENTS = {
   chat: `INSERT INTO store_chats (session, id, name, is_group, last_activity) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (session, id) DO UPDATE SET name = excluded.name, is_group = excluded.is_group,
     last_activity = max(last_activity, excluded.last_activity)`,
@@ -80,7 +87,7 @@ export const STATEMENTS = {
   setReactions: `UPDATE store_messages SET reactions = ? WHERE session = ? AND id = ?`,
   candidates: CANDIDATES,
   older: OLDER,
-  newestPk: `SELECT coalesce(max(pk), 0) AS pk FROM store_messages`,
+  newestPk: NEWEST_PK,
   page: PAGE,
   snippets: SNIPPETS,
   get: `SELECT ${COLUMNS} FROM store_messages m WHERE m.session = ? AND m.id = ?`,

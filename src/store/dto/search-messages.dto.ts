@@ -4,7 +4,7 @@ import { IsOptional } from 'class-validator';
 import { IsLimit, IsPhoneNumber } from '../../common/validation.js';
 import { limitDoc, phoneNumberDoc } from '../../openapi/input-docs.js';
 import type { SearchFilters } from '../message-store.repository.js';
-import { MAX_QUERY_LENGTH, MIN_PREFIX, QUERY_PREFIX_RULE, QUERY_RULE } from '../search-query.js';
+import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS, QUERY_RULE, QUERY_TERMS_RULE } from '../search-query.js';
 import { CHAT_ID_RULE, FROM_ME_RULE, SEARCH_LIMIT, timeRule } from '../search-rules.js';
 import { IsChatId, IsFromMe, IsSearchCursor, IsSearchQuery, IsTime } from './store-validation.js';
 
@@ -18,8 +18,8 @@ export class SearchMessagesDto {
   @ApiProperty({
     description:
       `Words to find, all of them, ignoring case and accents; a "quoted phrase" matches in order and a trailing * matches ` +
-      `a prefix of at least ${MIN_PREFIX} letters (else 400 "${QUERY_PREFIX_RULE}"); anything else is plain text ` +
-      `(else 400 "${QUERY_RULE}").`,
+      `a prefix; anything else is plain text (else 400 "${QUERY_RULE}"); at most ${MAX_QUERY_TERMS} different words or ` +
+      `phrases (else 400 "${QUERY_TERMS_RULE}").`,
     example: 'invoice "next week" reuni*',
     minLength: 1,
     maxLength: MAX_QUERY_LENGTH,
