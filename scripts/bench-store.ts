@@ -197,6 +197,7 @@ try {
     { kind: 'phrase', query: '"next week"', patterns: ['%next week%'] },
     { kind: 'prefix', query: 'überweis*', patterns: ['%überweis%'] },
     { kind: 'short prefix (two letters)', query: 'co*', patterns: ['%co%'] },
+    { kind: 'one-letter prefix', query: 'c*', patterns: ['%c%'] },
     { kind: 'accented word, typed without accents', query: 'reuniao', patterns: ['%reuniao%'] },
     { kind: 'accented word, other case', query: 'ZURICH', patterns: ['%ZURICH%'] },
     { kind: 'stop word (worst case: a quarter of a language)', query: 'the', patterns: ['%the%'] },
