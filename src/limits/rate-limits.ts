@@ -10,6 +10,13 @@ interface Limit {
   rule: string;
 }
 
+/** What one send took from the sending limits: given back when the send is refused before anything went out. */
+export interface SendSlot {
+  giveBack(): Promise<void>;
+}
+
+const NOTHING_TAKEN: SendSlot = { giveBack: () => Promise.resolve() };
+
 function limit(points: number, windowMs: number, what: string): Limit | null {
   if (points === 0) return null;
   const window = windowMs % 60_000 === 0 ? (windowMs === 60_000 ? 'minute' : `${windowMs / 60_000} minutes`) : `${windowMs / 1000} s`;
@@ -41,15 +48,20 @@ export class RateLimits {
    * One send to `recipient` (digits) from the account `session`: counted per recipient first, then
    * overall. Each account has limits of its own: WhatsApp judges each number by what it sends.
    */
-  async send(recipient: string, session = DEFAULT_SESSION): Promise<void> {
-    await take(this.perRecipient, `${session}:${recipient}`);
-    await take(this.overall, session);
+  async send(recipient: string, session = DEFAULT_SESSION): Promise<SendSlot> {
+    const toRecipient = await take(this.perRecipient, `${session}:${recipient}`);
+    // A send the overall limit refuses has not used its recipient's share.
+    const overall = await take(this.overall, session).catch(async (refusal: unknown) => {
+      await toRecipient.giveBack();
+      throw refusal;
+    });
+    return both(toRecipient, overall);
   }
 
   /** The same counting for a queued send (the outbox): waits for a slot instead of refusing. */
-  async sendWhenAllowed(recipient: string, session = DEFAULT_SESSION): Promise<void> {
-    await waitFor(this.perRecipient, `${session}:${recipient}`);
-    await waitFor(this.overall, session);
+  async sendWhenAllowed(recipient: string, session = DEFAULT_SESSION): Promise<SendSlot> {
+    const toRecipient = await waitFor(this.perRecipient, `${session}:${recipient}`);
+    return both(toRecipient, await waitFor(this.overall, session));
   }
 
   async pairing(session = DEFAULT_SESSION): Promise<void> {
@@ -67,29 +79,57 @@ export class RateLimits {
   }
 }
 
-async function take(limit: Limit | null, key: string): Promise<void> {
-  if (!limit) return;
+/**
+ * The point `consume` took, given back at most once and only within the window that counted it: a
+ * later window never had it, and rewarding there would start that window below zero. The window's end
+ * is reckoned from before the call, so it is never later than the limiter's own.
+ */
+function taken(limit: Limit, key: string, since: number, { msBeforeNext }: RateLimiterRes): SendSlot {
+  const windowEnds = since + msBeforeNext;
+  let given = false;
+  return {
+    giveBack: async () => {
+      if (given || Date.now() >= windowEnds) return;
+      given = true;
+      await limit.limiter.reward(key);
+    },
+  };
+}
+
+const both = (first: SendSlot, second: SendSlot): SendSlot => ({
+  giveBack: async () => {
+    await first.giveBack();
+    await second.giveBack();
+  },
+});
+
+/** One point of `limit` for `key`: the slot taken, or the refusal. */
+async function consume(limit: Limit, key: string): Promise<SendSlot | RateLimiterRes> {
+  const since = Date.now();
   try {
-    await limit.limiter.consume(key);
+    return taken(limit, key, since, await limit.limiter.consume(key));
   } catch (refusal) {
     if (!(refusal instanceof RateLimiterRes)) throw refusal;
-    const retryAfter = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-    throw new AppError('rate_limited', `Too many requests: ${limit.rule}. Try again in ${retryAfter} s.`, {
-      retry_after: retryAfter,
-    });
+    // The limiter counts a refused try as well; left counted, it would swallow a point another send gives back.
+    await taken(limit, key, since, refusal).giveBack();
+    return refusal;
   }
 }
 
-async function waitFor(limit: Limit | null, key: string): Promise<void> {
-  if (!limit) return;
+async function take(limit: Limit | null, key: string): Promise<SendSlot> {
+  if (!limit) return NOTHING_TAKEN;
+  const outcome = await consume(limit, key);
+  if (!(outcome instanceof RateLimiterRes)) return outcome;
+  const retryAfter = Math.max(1, Math.ceil(outcome.msBeforeNext / 1000));
+  throw new AppError('rate_limited', `Too many requests: ${limit.rule}. Try again in ${retryAfter} s.`, { retry_after: retryAfter });
+}
+
+async function waitFor(limit: Limit | null, key: string): Promise<SendSlot> {
+  if (!limit) return NOTHING_TAKEN;
   for (;;) {
-    try {
-      await limit.limiter.consume(key);
-      return;
-    } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      // Unreferenced: a queued send waiting for its slot must not keep a stopping process alive.
-      await delay(Math.max(1, refusal.msBeforeNext), undefined, { ref: false });
-    }
+    const outcome = await consume(limit, key);
+    if (!(outcome instanceof RateLimiterRes)) return outcome;
+    // Unreferenced: a queued send waiting for its slot must not keep a stopping process alive.
+    await delay(Math.max(1, outcome.msBeforeNext), undefined, { ref: false });
   }
 }

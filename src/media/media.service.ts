@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
-import { MessagingService } from '../messaging/messaging.service.js';
+import { type Deliver, MessagingService, type Prepare } from '../messaging/messaging.service.js';
 import type { SendAnswer } from '../messaging/messaging.answers.js';
 import { invalidInput } from '../common/app-error.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import { tooLarge } from './media-limits.js';
 import { decodedLength } from './media-rules.js';
-import { identifyMedia } from './media-type.js';
+import { identifyMedia, type IdentifiedMedia } from './media-type.js';
 import type { FetchedFile, UrlFetcher } from './url-fetch.js';
 
 /** WHATSAPP_MEDIA_MAX_BYTES and the URL fetcher, as the module builds them. */
@@ -42,16 +42,27 @@ export class MediaService {
     private readonly settings: MediaSettings,
   ) {}
 
+  /**
+   * Bytes at hand are checked as soon as the client is ready, before the send spends anything on them.
+   * A URL is fetched only once the send has passed every cheaper check (ready, sending limits, the
+   * number looked up), so a refused send never makes this server fetch.
+   */
   async send(session: string, { phoneDigits, caption, asVoice = false, source }: MediaSend): Promise<SendAnswer> {
     if (asVoice && caption) throw invalidInput('A voice note cannot carry a caption; send the text as its own message.');
-    // Nothing is fetched for a client that cannot send.
-    await this.whatsapp.session(session).ensureReady();
-    const file = 'url' in source ? await this.fetches(() => this.settings.fetcher.fetch(source.url)) : this.decode(source);
-    const { media, kind } = await identifyMedia(file, asVoice);
-    const options = { caption: caption || undefined, asVoice, asDocument: kind === 'document' };
-    return this.messaging.sendWith(session, phoneDigits, options.caption ?? '', (client, chatId) =>
-      client.sendMedia(chatId, media, options),
-    );
+    const options = { caption: caption || undefined, asVoice };
+    const delivery = ({ media, kind }: IdentifiedMedia): Deliver => {
+      return (client, chatId) => client.sendMedia(chatId, media, { ...options, asDocument: kind === 'document' });
+    };
+    let prepare: Prepare;
+    if ('url' in source) {
+      const { url } = source;
+      prepare = async () => delivery(await identifyMedia(await this.fetches(() => this.settings.fetcher.fetch(url)), asVoice));
+    } else {
+      await this.whatsapp.session(session).ensureReady();
+      const deliver = delivery(await identifyMedia(this.decode(source), asVoice));
+      prepare = () => Promise.resolve(deliver);
+    }
+    return this.messaging.sendWith(session, phoneDigits, options.caption ?? '', prepare);
   }
 
   private decode({ data, mimetype, filename }: { data: string; mimetype: string; filename?: string }): FetchedFile {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError, PossiblySentError, whatsappFailure } from '../common/app-error.js';
 import { SentMessageRegistry } from '../events/sent-message.registry.js';
-import { RateLimits } from '../limits/rate-limits.js';
+import { RateLimits, type SendSlot } from '../limits/rate-limits.js';
 import type { SentMessage, WhatsAppClient } from '../whatsapp/whatsapp-client.port.js';
 import { DEFAULT_SESSION, WhatsAppService } from '../whatsapp/whatsapp.service.js';
 import type { ChatsAnswer, MessagesAnswer, SendAnswer } from './messaging.answers.js';
@@ -18,6 +18,18 @@ export interface SendOutcome {
 /** Hands one message to a ready client, once its chat is known. */
 export type Deliver = (client: WhatsAppClient, chatId: string) => Promise<SentMessage>;
 
+/**
+ * Readies one message once the send has passed every cheaper check (ready, sending limits, the number
+ * looked up) and answers how to deliver it: the costly part of a send (fetching a media URL) goes here.
+ */
+export type Prepare = () => Promise<Deliver>;
+
+/** A text needs nothing readied. */
+function textDelivery(message: string): Prepare {
+  const deliver: Deliver = (client, chatId) => client.sendText(chatId, message);
+  return () => Promise.resolve(deliver);
+}
+
 /** Sending and reading. Inputs have passed the shared rules (DTOs); shared by REST and MCP. */
 @Injectable()
 export class MessagingService {
@@ -30,17 +42,18 @@ export class MessagingService {
 
   /** Publishes its outcome: sent, or failed with the error code (after input validation). */
   send(phoneDigits: string, message: string, session = DEFAULT_SESSION): Promise<SendAnswer> {
-    return this.sendWith(session, phoneDigits, message, (client, chatId) => client.sendText(chatId, message));
+    return this.sendWith(session, phoneDigits, message, textDelivery(message));
   }
 
   /**
    * The one sending path for every kind of message (text, media): ready, sending limits, the number
-   * looked up, then `deliver`. `body` is the text the library reports the message with (a caption for media).
+   * looked up, `prepare`, then its delivery. `body` is the text the library reports the message with
+   * (a caption for media). A refusal from `prepare` has sent nothing, so it gives the sending limits' slot back.
    */
-  async sendWith(session: string, phoneDigits: string, body: string, deliver: Deliver): Promise<SendAnswer> {
+  async sendWith(session: string, phoneDigits: string, body: string, prepare: Prepare): Promise<SendAnswer> {
     return (await this.published(session, () =>
       this.sendNow(
-        { session, phoneDigits, body, deliver },
+        { session, phoneDigits, body, prepare },
         () => this.limits.send(phoneDigits, session),
         () => true,
       ),
@@ -53,9 +66,12 @@ export class MessagingService {
    * when it answers false (the item was cancelled meanwhile) nothing is sent and the answer is null.
    */
   sendQueued(session: string, phoneDigits: string, message: string, sending: () => boolean): Promise<SendAnswer | null> {
-    const deliver: Deliver = (client, chatId) => client.sendText(chatId, message);
     return this.published(session, () =>
-      this.sendNow({ session, phoneDigits, body: message, deliver }, () => this.limits.sendWhenAllowed(phoneDigits, session), sending),
+      this.sendNow(
+        { session, phoneDigits, body: message, prepare: textDelivery(message) },
+        () => this.limits.sendWhenAllowed(phoneDigits, session),
+        sending,
+      ),
     );
   }
 
@@ -74,18 +90,22 @@ export class MessagingService {
   }
 
   private async sendNow(
-    { session: name, phoneDigits, body, deliver }: { session: string; phoneDigits: string; body: string; deliver: Deliver },
-    takeSlot: () => Promise<void>,
+    { session: name, phoneDigits, body, prepare }: { session: string; phoneDigits: string; body: string; prepare: Prepare },
+    takeSlot: () => Promise<SendSlot>,
     sending: () => boolean,
   ): Promise<SendAnswer | null> {
     const session = this.whatsapp.session(name);
     await session.ensureReady();
-    await takeSlot();
+    const slot = await takeSlot();
     // A lookup has sent nothing, so it may be repeated after a crash; a send never is.
     const chatId = await session.use((client) => client.getNumberId(phoneDigits), true).catch(whatsappFailure('look the number up'));
     if (!chatId) {
       throw new AppError('not_on_whatsapp', `${phoneDigits} is not on WhatsApp; nothing was sent.`);
     }
+    const deliver = await prepare().catch(async (refusal: unknown) => {
+      await slot.giveBack();
+      throw refusal;
+    });
     if (!sending()) return null;
     // Recorded before the client is called: the library may report the message before it answers.
     const ticket = this.sentMessages.begin(chatId, body);

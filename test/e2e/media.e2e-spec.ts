@@ -1,28 +1,10 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../app-harness.js';
+import { closeServer, fileServer } from '../file-server.js';
 import { OGG_OPUS, PDF, PNG, sha256 } from '../media-fixtures.js';
 
 const PHONE_RULE = 'phone_number must include country code and contain 8-15 digits';
 const MAX = 16 * 1_048_576;
-
-/** A loopback file server that records every request it gets. */
-async function fileServer(
-  files: Record<string, { data: Buffer; type: string }>,
-): Promise<{ server: Server; port: number; seen: string[] }> {
-  const seen: string[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    seen.push(req.url ?? '');
-    const file = files[req.url ?? ''];
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.type, 'content-length': file.data.length }).end(file.data);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '::', resolve));
-  return { server, port: (server.address() as AddressInfo).port, seen };
-}
-
-const closeServer = (server: Server) => new Promise((resolve) => server.close(resolve));
 
 let t: TestApp;
 let http: ReturnType<typeof request>;
