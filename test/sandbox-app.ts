@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { urlencoded, type NextFunction, type Request } from 'express';
@@ -23,7 +24,8 @@ export async function createSandboxApp(options: SandboxOptions, phone?: SandboxP
   @Global()
   @Module({ providers: [{ provide: AppConfig, useValue: config }, ApiKeys], exports: [AppConfig, ApiKeys] })
   class TestConfigModule {}
-  let builder = Test.createTestingModule({ imports: [TestConfigModule, SandboxModule.register(options)] });
+  // ApiKeys publishes its reloads on the bus.
+  let builder = Test.createTestingModule({ imports: [TestConfigModule, EventEmitterModule.forRoot(), SandboxModule.register(options)] });
   if (phone) builder = builder.overrideProvider(SandboxPhone).useValue(phone);
   const moduleRef = await builder.compile();
   moduleRef.useLogger(false);

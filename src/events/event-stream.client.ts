@@ -9,7 +9,8 @@ const RETRY_MS = 3_000;
 /** A client that has not taken a byte for this many keep-alive periods is gone. */
 const STALL_PERIODS = 4;
 
-export type StreamCloseReason = 'ended' | 'dropped' | 'shutdown';
+/** `revoked`: a keys reload took the stream's key, or its `read` on the stream's session, away. */
+export type StreamCloseReason = 'ended' | 'dropped' | 'shutdown' | 'revoked';
 
 export interface StreamClientOptions {
   after: string | null;

@@ -1,8 +1,11 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import type { Response } from 'express';
 import { Subject, type Subscription } from 'rxjs';
 import { invalidInput } from '../common/app-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { type Grant, refusal, rightsNow } from '../security/access.js';
+import { type KeysReloaded, SecurityTopic } from '../security/security-events.js';
 import { EVENT_ID_PATTERN, type EventEnvelope, type EventType } from './event-envelope.js';
 import { sseFrame, StreamClient, type StreamCloseReason } from './event-stream.client.js';
 import { EventsService } from './events.service.js';
@@ -12,12 +15,14 @@ export const LAST_EVENT_ID_RULE = 'Last-Event-ID must be an event id (evt_ follo
 /**
  * The SSE clients of GET /api/events/stream. Live events reach them in a batch on the next turn
  * of the event loop: the listener that stores an event only appends it to a list, so the number
- * of streams never slows storing (nor the send that caused the event).
+ * of streams never slows storing (nor the send that caused the event). A stream is authorised when it
+ * opens, and again after each keys reload: one whose key no longer has `read` on its session ends.
  */
 @Injectable()
 export class EventStreamService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventStream');
-  private readonly clients = new Set<StreamClient>();
+  /** Each open client with the rights it was opened with and the session it streams. */
+  private readonly clients = new Map<StreamClient, { grant: Grant; session: string }>();
   private batch: EventEnvelope[] = [];
   private subscription: Subscription | null = null;
   /** Each closed stream with why (for metrics and tests). */
@@ -41,11 +46,29 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
 
   beforeApplicationShutdown(): void {
     this.subscription?.unsubscribe();
-    for (const client of [...this.clients]) client.close('shutdown');
+    for (const client of [...this.clients.keys()]) client.close('shutdown');
+  }
+
+  @OnEvent(SecurityTopic.keysReloaded)
+  revoke({ keys }: KeysReloaded): void {
+    const revoked = [...this.clients].filter(([, { grant, session }]) => {
+      const now = rightsNow(grant, keys);
+      return now === null || refusal(now, 'read', session) !== null;
+    });
+    for (const [client] of revoked) client.close('revoked');
+    if (revoked.length > 0) {
+      this.logger.log(`Closed ${revoked.length} event stream(s) whose key lost "read" on its session or was removed by the keys reload`);
+    }
   }
 
   /** `lastEventId` (a reconnecting EventSource's header) wins over `after`. */
-  open(res: Response, filter: { after: string | null; types: EventType[] }, lastEventId: string | undefined, session: string): void {
+  open(
+    res: Response,
+    filter: { after: string | null; types: EventType[] },
+    lastEventId: string | undefined,
+    session: string,
+    grant: Grant,
+  ): void {
     const resumeFrom = lastEventId?.trim() || null;
     if (resumeFrom !== null && !EVENT_ID_PATTERN.test(resumeFrom)) throw invalidInput(LAST_EVENT_ID_RULE);
     const client = new StreamClient(res, {
@@ -60,7 +83,7 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
         this.closed$.next(reason);
       },
     });
-    this.clients.add(client);
+    this.clients.set(client, { grant, session });
     client.start();
   }
 
@@ -69,7 +92,7 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
     this.batch = [];
     for (const event of events) {
       const frame = sseFrame(event);
-      for (const client of this.clients) client.deliver(event, frame);
+      for (const client of this.clients.keys()) client.deliver(event, frame);
     }
   }
 }

@@ -9,6 +9,7 @@ import { ListEventsDto } from './dto/list-events.dto.js';
 import { StreamEventsDto } from './dto/stream-events.dto.js';
 import { EventStreamService } from './event-stream.service.js';
 import { EventsService } from './events.service.js';
+import { CallerGrant, type Grant } from '../security/access.js';
 import { RequireScope } from '../security/require-scope.decorator.js';
 
 @ApiTags('events')
@@ -37,7 +38,8 @@ export class EventsController {
     @Headers('last-event-id') lastEventId: string | undefined,
     @Res() res: Response,
     @SessionName() session: string,
+    @CallerGrant() grant: Grant,
   ): void {
-    this.streams.open(res, dto, lastEventId, session);
+    this.streams.open(res, dto, lastEventId, session, grant);
   }
 }

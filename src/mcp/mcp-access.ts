@@ -1,10 +1,8 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Request } from 'express';
 import { DEFAULT_SESSION } from '../common/session-name.js';
-import { type Grant, grantOf, OPEN_ACCESS, refusal } from '../security/access.js';
+import { type Grant, grantOf, NO_ACCESS, OPEN_ACCESS, refusal } from '../security/access.js';
 import { resourceError } from './mcp-tool-result.js';
-
-const NO_ACCESS: Grant = { name: null, scopes: [], sessions: [] };
 
 /**
  * The caller's rights travel with each HTTP request to the MCP handlers the way the SDK carries

@@ -3,6 +3,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest, isJSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
+import { grantOf, NO_ACCESS } from '../security/access.js';
 import { carryGrant } from './mcp-access.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { type McpSession, McpSessionRegistry } from './mcp-session.registry.js';
@@ -119,7 +120,7 @@ export class McpHttpService {
 
   private async initialize(request: Request, response: Response, body: unknown): Promise<void> {
     const plain = !acceptsSse(request);
-    const session = await this.sessions.open(plain);
+    const session = await this.sessions.open(plain, grantOf(request) ?? NO_ACCESS);
     if (!session) {
       const minutes = Math.ceil(this.config.mcpSessionIdleMs / 60_000);
       return rpcError(

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AppConfig } from '../config/app-config.js';
+import { covers, type Grant, rightsNow } from '../security/access.js';
+import { type KeysReloaded, SecurityTopic } from '../security/security-events.js';
 import { McpEventStore, SSE_RETRY_MS } from './mcp-event-store.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 
@@ -13,6 +16,8 @@ export interface McpSession {
   readonly transport: StreamableHTTPServerTransport;
   /** Answers with plain JSON instead of SSE: the session was opened by a client that does not accept SSE. */
   readonly jsonResponse: boolean;
+  /** The rights of the key that opened it: the session ends when a keys reload removes that key or narrows them. */
+  readonly grant: Grant;
   lastSeen: number;
   /** Open server-to-client streams (GET): a client listening on one is not idle. */
   streams: number;
@@ -33,7 +38,8 @@ const MAX_SWEEP_INTERVAL_MS = 60_000;
 /**
  * The open MCP-over-HTTP sessions: at most `mcpMaxSessions`, each closed after `mcpSessionIdleMs`
  * without a request, all closed before the HTTP server stops. A closed session leaves nothing
- * behind: its transport's `onclose` is the one place that removes it.
+ * behind: its transport's `onclose` is the one place that removes it. Each call is checked against its
+ * request's key; the session itself, and its stream, belong to the key that opened it.
  */
 @Injectable()
 export class McpSessionRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -76,7 +82,7 @@ export class McpSessionRegistry implements OnApplicationBootstrap, BeforeApplica
    * is chosen here and registered at once, so concurrent initializes cannot overshoot the cap;
    * `abandon` removes it again if the initialize fails.
    */
-  async open(jsonResponse: boolean): Promise<McpSession | null> {
+  async open(jsonResponse: boolean, grant: Grant): Promise<McpSession | null> {
     if (this.sessions.size >= this.capacity) await this.sweep();
     if (this.sessions.size >= this.capacity) return null;
     const id = randomUUID();
@@ -87,7 +93,7 @@ export class McpSessionRegistry implements OnApplicationBootstrap, BeforeApplica
       retryInterval: SSE_RETRY_MS,
     });
     const server = this.servers.create();
-    const session: McpSession = { id, server, transport, jsonResponse, lastSeen: this.now(), streams: 0 };
+    const session: McpSession = { id, server, transport, jsonResponse, grant, lastSeen: this.now(), streams: 0 };
     this.sessions.set(id, session);
     transport.onclose = () => {
       if (this.sessions.get(id) !== session) return;
@@ -114,6 +120,21 @@ export class McpSessionRegistry implements OnApplicationBootstrap, BeforeApplica
     const session = this.sessions.get(id);
     // server.close() closes the transport, whose onclose removes the session.
     await session?.server.close();
+  }
+
+  /**
+   * Closes each session whose key a keys reload removed or took a scope or session from: later requests on
+   * it are answered as for an unknown session, its stream and running calls end, and the client opens a
+   * new one with the rights its key has now.
+   */
+  @OnEvent(SecurityTopic.keysReloaded)
+  async revoke({ keys }: KeysReloaded): Promise<void> {
+    const revoked = [...this.sessions.values()].filter((session) => {
+      const now = rightsNow(session.grant, keys);
+      return now === null || !covers(now, session.grant);
+    });
+    await Promise.all(revoked.map((session) => this.close(session.id)));
+    if (revoked.length > 0) this.logger.log(`Closed ${revoked.length} MCP session(s) whose key the keys reload removed or narrowed`);
   }
 
   /** Counts an open GET stream as activity for as long as it stays open. */

@@ -1,3 +1,4 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppError } from '../common/app-error.js';
 import { SESSION_NAME_PATTERN } from '../common/session-name.js';
@@ -10,10 +11,15 @@ export interface Grant {
   readonly name: string | null;
   readonly scopes: readonly Scope[];
   readonly sessions: readonly string[];
+  /** The SHA-256 of the key behind the rights, which names it across reloads; absent when no key gave them. */
+  readonly digest?: Buffer;
 }
 
 /** Without any key configured, every caller may do everything (loopback only, see assertSafeBinding). */
 export const OPEN_ACCESS: Grant = { name: null, scopes: SCOPES, sessions: [ALL_SESSIONS] };
+
+/** The rights of a caller that brought no valid key. */
+export const NO_ACCESS: Grant = { name: null, scopes: [], sessions: [] };
 
 const GRANT = Symbol('grant');
 type Marked = Request & { [GRANT]?: Grant | null };
@@ -26,6 +32,11 @@ export function markGrant(request: Request, grant: Grant | null): void {
 export function grantOf(request: Request): Grant | null {
   return (request as Marked)[GRANT] ?? null;
 }
+
+/** A handler parameter: the caller's rights, for a connection that outlives the request (re-checked when the keys are reloaded). */
+export const CallerGrant = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Grant => grantOf(context.switchToHttp().getRequest<Request>()) ?? NO_ACCESS,
+);
 
 /** Whether the request carried a valid key (always true when no key is configured). */
 export function isAuthenticated(request: Request): boolean {
@@ -51,4 +62,19 @@ export function refusal(grant: Grant, scope: Scope | null, session: string | nul
   // A name outside the rule is in no key's list; it is not repeated back.
   const named = SESSION_NAME_PATTERN.test(session) ? `session "${session}"` : 'that session';
   return new AppError('forbidden', `This key may not use ${named}.`);
+}
+
+/**
+ * The rights the key behind `grant` has among `keys` (a reload's), found by its hash: null when the key
+ * is no longer listed. Rights no key gave (no key configured) are not the keys file's to take back.
+ */
+export function rightsNow(grant: Grant, keys: readonly (Grant & { digest: Buffer })[]): Grant | null {
+  const digest = grant.digest;
+  if (digest === undefined) return grant;
+  return keys.find((entry) => entry.digest.equals(digest)) ?? null;
+}
+
+/** Whether `now` still grants every scope and session `before` did. */
+export function covers(now: Grant, before: Grant): boolean {
+  return before.scopes.every((scope) => now.scopes.includes(scope)) && before.sessions.every((session) => maySession(now, session));
 }

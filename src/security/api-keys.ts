@@ -1,12 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { describeError } from '../common/describe-error.js';
 import { type ApiKeyEntry, readApiKeysFile, sha256 } from '../config/api-keys-file.js';
 import { AppConfig } from '../config/app-config.js';
+import { type KeysReloaded, SecurityTopic } from './security-events.js';
 
 /**
  * The keys the server accepts: WHATSAPP_API_KEY's and those of WHATSAPP_API_KEYS_FILE, which is
- * re-read on SIGHUP (a bad new file keeps the keys in use and logs why).
+ * re-read on SIGHUP (a bad new file keeps the keys in use and logs why). New keys are published on the bus
+ * (SecurityTopic.keysReloaded), so that connections opened with an old key can end.
  */
 @Injectable()
 export class ApiKeys implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -14,7 +17,10 @@ export class ApiKeys implements OnApplicationBootstrap, OnApplicationShutdown {
   private entries: readonly ApiKeyEntry[];
   private readonly onHangup = () => void this.reload();
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly bus: EventEmitter2,
+  ) {
     this.entries = config.apiKeys;
   }
 
@@ -53,6 +59,7 @@ export class ApiKeys implements OnApplicationBootstrap, OnApplicationShutdown {
       return false;
     }
     this.logger.log(`Keys file reloaded: ${this.entries.length} keys (${this.entries.map((entry) => entry.name).join(', ')})`);
+    this.bus.emit(SecurityTopic.keysReloaded, { keys: this.entries } satisfies KeysReloaded);
     return true;
   }
 
