@@ -16,7 +16,7 @@ import { tempDir } from '../temp-dirs.js';
  */
 
 const KEYS = { a: 'key-a-0123456789', b: 'key-b-0123456789' };
-type Entry = { name: keyof typeof KEYS; scopes: string[]; sessions: string[] };
+type Entry = { name: keyof typeof KEYS; scopes: readonly string[]; sessions: readonly string[] };
 const A: Entry = { name: 'a', scopes: ['read', 'send'], sessions: ['*'] };
 const B: Entry = { name: 'b', scopes: ['read', 'send'], sessions: ['*'] };
 const as = (key: keyof typeof KEYS) => ({ 'X-Api-Key': KEYS[key] });
@@ -27,7 +27,7 @@ let base: string;
 let file: string;
 const streams: SseClient[] = [];
 
-function writeKeys(entries: Entry[]): void {
+function writeKeys(entries: readonly Entry[]): void {
   writeFileSync(file, JSON.stringify(entries.map((e) => ({ ...e, key_sha256: sha256(KEYS[e.name]).toString('hex') }))));
 }
 
