@@ -28,10 +28,12 @@ const ROOT = new URL('..', import.meta.url).pathname;
 /**
  * Starts the server the way the README says (`npm start` by default) on a free port
  * (WHATSAPP_MCP_PORT=0) and resolves with its address once it logs that it is listening.
+ * `--ignore-scripts` skips `prestart`'s build: `npm test` has built dist already, and a rebuild here
+ * rewrote dist under the servers other test files were starting at the same time.
  */
 export async function startServer(
   env: Record<string, string> = {},
-  command: string[] = ['npm', 'start', '--silent'],
+  command: string[] = ['npm', 'start', '--silent', '--ignore-scripts'],
   timeoutMs = 60_000,
 ): Promise<ServerProcess> {
   const ownAuthDir = env.WHATSAPP_AUTH_DIR ? null : mkdtempSync(join(tmpdir(), 'wa-proc-'));

@@ -44,8 +44,9 @@ export class MediaService {
 
   /**
    * Bytes at hand are checked as soon as the client is ready, before the send spends anything on them.
-   * A URL is fetched only once the send has passed every cheaper check (ready, sending limits, the
-   * number looked up), so a refused send never makes this server fetch.
+   * A URL is checked by the guard first (scheme, host, addresses: a URL that can never be fetched is
+   * refused before any WhatsApp traffic), then fetched only once the send has passed every cheaper
+   * check (ready, sending limits, the number looked up), so a refused send never makes this server fetch.
    */
   async send(session: string, { phoneDigits, caption, asVoice = false, source }: MediaSend): Promise<SendAnswer> {
     if (asVoice && caption) throw invalidInput('A voice note cannot carry a caption; send the text as its own message.');
@@ -56,6 +57,7 @@ export class MediaService {
     let prepare: Prepare;
     if ('url' in source) {
       const { url } = source;
+      await this.settings.fetcher.precheck(url);
       prepare = async () => delivery(await identifyMedia(await this.fetches(() => this.settings.fetcher.fetch(url)), asVoice));
     } else {
       await this.whatsapp.session(session).ensureReady();

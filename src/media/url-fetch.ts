@@ -102,6 +102,11 @@ export class UrlFetcher {
     this.totalTimeoutMs = options.totalTimeoutMs ?? 60_000;
   }
 
+  /** The guard's verdict on the first hop, without connecting: a URL refused here costs no WhatsApp traffic. */
+  async precheck(address: string): Promise<void> {
+    await this.guard.check(new URL(address));
+  }
+
   async fetch(address: string): Promise<FetchedFile> {
     const timeout = new AbortController();
     const timer = setTimeout(

@@ -48,7 +48,8 @@ export class MessagingService {
   /**
    * The one sending path for every kind of message (text, media): ready, sending limits, the number
    * looked up, `prepare`, then its delivery. `body` is the text the library reports the message with
-   * (a caption for media). A refusal from `prepare` has sent nothing, so it gives the sending limits' slot back.
+   * (a caption for media). A refusal from `prepare` has sent nothing but keeps the sending limits' slot: the number's
+   * lookup before it was traffic to WhatsApp.
    */
   async sendWith(session: string, phoneDigits: string, body: string, prepare: Prepare): Promise<SendAnswer> {
     return (await this.published(session, () =>
@@ -102,11 +103,13 @@ export class MessagingService {
     if (!chatId) {
       throw new AppError('not_on_whatsapp', `${phoneDigits} is not on WhatsApp; nothing was sent.`);
     }
-    const deliver = await prepare().catch(async (refusal: unknown) => {
+    // A refusal here keeps the slot: the lookup was traffic to WhatsApp, which the limits pace (else a
+    // URL that fails to fetch would look numbers up for free).
+    const deliver = await prepare();
+    if (!sending()) {
       await slot.giveBack();
-      throw refusal;
-    });
-    if (!sending()) return null;
+      return null;
+    }
     // Recorded before the client is called: the library may report the message before it answers.
     const ticket = this.sentMessages.begin(chatId, body);
     const sent = await session

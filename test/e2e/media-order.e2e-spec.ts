@@ -92,25 +92,33 @@ describe('POST /api/send-media with a URL: the cheap refusals come before the fe
     expect(t.fake.sentMedia).toEqual([]);
   });
 
-  it('gives the sending-limit slot back when the URL cannot be fetched or its file cannot go', async () => {
+  it('refuses a URL the guard forbids before looking the number up, and charges a fetch that fails after the lookup', async () => {
     await t.pair();
+    t.fake.unregistered.add('15559990000');
+    // Refused before any WhatsApp traffic: a number not on WhatsApp would answer 404 after its lookup.
+    const forbidden = await http
+      .post('/api/send-media')
+      .send({ phone_number: '15559990000', media: { url: `http://user:secret@127.0.0.1:${files.port}/a.png` } });
+    expect(forbidden.status).toBe(400);
+    expect(forbidden.body).toEqual({
+      ok: false,
+      error: {
+        code: 'url_not_allowed',
+        message: `The media URL is not allowed: http://127.0.0.1:${files.port}/a.png carries a user name or password.`,
+      },
+    });
+    // After the lookup, a failed fetch keeps its slot: otherwise failing URLs would look numbers up for free.
     const missing = await sendUrl('15551110000', '/nope.png');
     expect(missing.status).toBe(400);
     expect(missing.body).toEqual({
       ok: false,
       error: { code: 'invalid_input', message: `The media URL http://127.0.0.1:${files.port}/nope.png could not be fetched: HTTP 404.` },
     });
-    const notAudio = await sendUrl('15551110000', '/a.png', { as_voice: true });
-    expect(notAudio.status).toBe(400);
-    expect(notAudio.body).toEqual({
-      ok: false,
-      error: { code: 'invalid_input', message: 'as_voice needs an audio file (OGG/Opus is best); this file is image/png.' },
-    });
-    // One message to a recipient and two overall are allowed: the refused sends used neither.
-    await sendUrl('15551110000').expect(200);
+    expectRateLimited(await sendUrl('15551110000'), 'at most 1 messages to one recipient per minute');
     await sendUrl('15552220000').expect(200);
-    expect(files.seen).toEqual(['/nope.png', '/a.png', '/a.png', '/a.png']);
-    expect(t.fake.sentMedia).toHaveLength(2);
+    expectRateLimited(await sendUrl('15553330000'), 'at most 2 messages per minute');
+    expect(files.seen).toEqual(['/nope.png', '/a.png']);
+    expect(t.fake.sentMedia).toHaveLength(1);
   });
 
   it('answers an Idempotency-Key repeat with the first answer, without fetching again', async () => {
