@@ -87,7 +87,9 @@ export class StreamClient {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.keepAlive);
-    if (reason === 'dropped') this.res.destroy();
+    // A client whose rights were revoked gets nothing more, even what its socket still buffers, and
+    // cannot hold the socket open by not reading.
+    if (reason === 'dropped' || reason === 'revoked') this.res.destroy();
     else this.res.end();
     this.options.onClose(reason, this);
   }
