@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { mcpSchema } from '../common/shapes.js';
@@ -6,7 +7,8 @@ import { AppError } from '../common/app-error.js';
 import { DEFAULT_SESSION, SESSION_NAME_PATTERN } from '../common/session-name.js';
 import { validateInput } from '../common/validation.js';
 import { WhatsAppService } from '../whatsapp/whatsapp.service.js';
-import { EVERY_SESSION, type Grant, lacksScope, refusal } from '../security/access.js';
+import { EVERY_SESSION, type Grant, lacksScope, refusal, rightsNow, type Scope } from '../security/access.js';
+import { type KeysReloaded, SecurityTopic } from '../security/security-events.js';
 import { mcpInputSchema } from './mcp-input.js';
 import { McpInstructions, McpTool, type McpToolContext, type McpToolSpec } from './mcp-tool.decorator.js';
 import { toolError, toolSuccess } from './mcp-tool-result.js';
@@ -26,6 +28,13 @@ interface Catalog {
   instructions: string;
 }
 
+interface RunningCall {
+  grant: Grant;
+  scope: Scope;
+  session: string | typeof EVERY_SESSION;
+  revoked: AbortController;
+}
+
 /**
  * The tools the feature modules declare with @McpTool, found once through Nest's discovery. This
  * module knows no feature: it serves what it finds, and adding a tool touches only its module.
@@ -33,6 +42,8 @@ interface Catalog {
 @Injectable()
 export class McpTools {
   private found?: Catalog;
+  /** The calls running now, with the rights they were made under. */
+  private readonly running = new Set<RunningCall>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -65,9 +76,39 @@ export class McpTools {
       const session = typeof named === 'string' ? named : DEFAULT_SESSION;
       const refused = refusal(grant, null, entry.serverWide ? EVERY_SESSION : session);
       if (refused) return toolError(refused);
-      return toolSuccess(await entry.run(rest, { signal, session: entry.serverWide ? DEFAULT_SESSION : this.sessionOf(named) }));
+      const call: RunningCall = {
+        grant,
+        scope: entry.scope,
+        session: entry.serverWide ? EVERY_SESSION : session,
+        revoked: new AbortController(),
+      };
+      this.running.add(call);
+      try {
+        const context = {
+          signal: AbortSignal.any([signal, call.revoked.signal]),
+          session: entry.serverWide ? DEFAULT_SESSION : this.sessionOf(named),
+        };
+        const result = await entry.run(rest, context);
+        return call.revoked.signal.aborted ? toolError(call.revoked.signal.reason) : toolSuccess(result);
+      } finally {
+        this.running.delete(call);
+      }
     } catch (error) {
       return toolError(error);
+    }
+  }
+
+  /**
+   * Ends the running calls (a wait for messages lasts up to a minute) whose key a keys reload removed or
+   * took this call's scope or session from: they answer `forbidden`, whatever session they came through.
+   */
+  @OnEvent(SecurityTopic.keysReloaded)
+  revokeCalls({ keys }: KeysReloaded): void {
+    for (const call of this.running) {
+      const now = rightsNow(call.grant, keys);
+      const refused =
+        now === null ? new AppError('forbidden', 'The key this call was made with was removed.') : refusal(now, call.scope, call.session);
+      if (refused) call.revoked.abort(refused);
     }
   }
 

@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../../src/config/api-keys-file.js';
+import { MessageWaits } from '../../src/events/message-waits.js';
 import { McpSessionRegistry } from '../../src/mcp/mcp-session.registry.js';
 import { ApiKeys } from '../../src/security/api-keys.js';
 import { WhatsAppTopic } from '../../src/whatsapp/whatsapp-events.js';
 import { createTestApp, type TestApp } from '../app-harness.js';
 import { busOf, chatMessage, type Bus } from '../event-bus.js';
-import { INITIALIZE, rawPost } from '../mcp-harness.js';
+import { INITIALIZE, rawPost, until } from '../mcp-harness.js';
 import { SseClient } from '../sse-client.js';
 import { tempDir } from '../temp-dirs.js';
 
@@ -156,6 +157,43 @@ describe('MCP sessions after a keys reload', () => {
     expect(JSON.parse(body.result.content[0].text)).toMatchObject({ state: t!.whatsapp.session().status().state });
     expect(b.stream.isEnded).toBe(false);
     expect(registry.size).toBe(1);
+  });
+
+  it("a wait made with key A on B's session answers forbidden once a reload removes A; B's session goes on", async () => {
+    await boot();
+    const b = await openSession('b');
+    const waits = t!.app.get(MessageWaits);
+    const waiting = rawPost(
+      `${base}/mcp`,
+      { jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'whatsapp_wait_for_messages', arguments: { timeout_seconds: 60 } } },
+      { ...as('a'), 'mcp-session-id': b.id, 'mcp-protocol-version': PROTOCOL },
+    );
+    await until(
+      'the wait to start',
+      () => waits.size,
+      (size) => size === 1,
+      5_000,
+    );
+    writeKeys([B]);
+    expect(t!.app.get(ApiKeys).reload()).toBe(true);
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 8,
+      result: {
+        isError: true,
+        content: [
+          {
+            type: 'text',
+            text: JSON.stringify({ ok: false, error: { code: 'forbidden', message: 'The key this call was made with was removed.' } }),
+          },
+        ],
+      },
+    });
+    expect(waits.size).toBe(0);
+    expect(b.stream.isEnded).toBe(false);
+    expect((await callStatus(b.id, 'b')).status).toBe(200);
   });
 
   it("a reload that widens A's rights, or fails, keeps its session", async () => {
