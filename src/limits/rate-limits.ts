@@ -91,7 +91,9 @@ function taken(limit: Limit, key: string, since: number, { msBeforeNext }: RateL
     giveBack: async () => {
       if (given || Date.now() >= windowEnds) return;
       given = true;
-      await limit.limiter.reward(key);
+      // The wall clock can step; the limiter's own record says whether the window still holds a point.
+      const record = await limit.limiter.get(key);
+      if (record && record.consumedPoints > 0) await limit.limiter.reward(key);
     },
   };
 }
