@@ -44,8 +44,8 @@ export class MediaService {
 
   /**
    * Bytes at hand are checked as soon as the client is ready, before the send spends anything on them.
-   * A URL is checked by the guard first (scheme, host, addresses: a URL that can never be fetched is
-   * refused before any WhatsApp traffic), then fetched only once the send has passed every cheaper
+   * A URL gets the guard's checks that need no DNS first (scheme, credentials, localhost, a written
+   * address: refused before any traffic), then is resolved, checked and fetched only once the send has passed every cheaper
    * check (ready, sending limits, the number looked up), so a refused send never makes this server fetch.
    */
   async send(session: string, { phoneDigits, caption, asVoice = false, source }: MediaSend): Promise<SendAnswer> {
@@ -57,7 +57,7 @@ export class MediaService {
     let prepare: Prepare;
     if ('url' in source) {
       const { url } = source;
-      await this.settings.fetcher.precheck(url);
+      this.settings.fetcher.precheck(url);
       prepare = async () => delivery(await identifyMedia(await this.fetches(() => this.settings.fetcher.fetch(url)), asVoice));
     } else {
       await this.whatsapp.session(session).ensureReady();

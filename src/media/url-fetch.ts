@@ -102,9 +102,9 @@ export class UrlFetcher {
     this.totalTimeoutMs = options.totalTimeoutMs ?? 60_000;
   }
 
-  /** The guard's verdict on the first hop, without connecting: a URL refused here costs no WhatsApp traffic. */
-  async precheck(address: string): Promise<void> {
-    await this.guard.check(new URL(address));
+  /** The guard's checks that need no DNS (nor any traffic): a URL refused here costs no WhatsApp traffic either. */
+  precheck(address: string): void {
+    this.guard.precheck(new URL(address));
   }
 
   async fetch(address: string): Promise<FetchedFile> {

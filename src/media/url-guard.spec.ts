@@ -191,3 +191,46 @@ describe('UrlFetcher with the guard (default: no private addresses)', () => {
     expect(calls.map((call) => call.address)).toEqual(['10.0.0.1']);
   });
 });
+
+describe('UrlGuard.precheck (before any traffic)', () => {
+  const resolved: string[] = [];
+  const guard = new UrlGuard(async (host) => {
+    resolved.push(host);
+    return stubResolver(host);
+  }, false);
+  const message = (url: string): string | null => {
+    try {
+      guard.precheck(new URL(url));
+      return null;
+    } catch (error) {
+      if (error instanceof AppError) return `${error.code}: ${error.message}`;
+      throw error;
+    }
+  };
+
+  it('refuses what needs no DNS to refuse, and resolves nothing', () => {
+    expect(message('ftp://files.example/a.png')).toBe(
+      'url_not_allowed: The media URL is not allowed: ftp://files.example/a.png is not http or https.',
+    );
+    expect(message('http://u:p@files.example/a.png')).toBe(
+      'url_not_allowed: The media URL is not allowed: http://files.example/a.png carries a user name or password.',
+    );
+    expect(message('http://localhost:8080/a.png')).toBe(
+      'url_not_allowed: The media URL is not allowed: http://localhost:8080/a.png names this machine (localhost).',
+    );
+    expect(message('http://127.0.0.1./a.png')).toBe(
+      'url_not_allowed: The media URL is not allowed: http://127.0.0.1/a.png resolves to 127.0.0.1, a loopback address.',
+    );
+    expect(message('http://[fd00::1]/a.png')).toMatch(/^url_not_allowed: .* resolves to fd00::1, /);
+    expect(resolved).toEqual([]);
+  });
+
+  it('leaves a host name and a public address to check(), which resolves the name', async () => {
+    expect(guard.precheck(new URL('https://files.example/a.png'))).toEqual({ host: 'files.example', isAddress: false });
+    expect(guard.precheck(new URL('http://93.184.216.34/a.png'))).toEqual({ host: '93.184.216.34', isAddress: true });
+    expect(resolved).toEqual([]);
+    await expect(guard.check(new URL('http://93.184.216.34./a.png'))).resolves.toMatchObject({ address: '93.184.216.34', family: 4 });
+    await expect(guard.check(new URL('https://both.example/a.png'))).rejects.toThrow('resolves to 10.0.0.7');
+    expect(resolved).toEqual(['both.example']);
+  });
+});

@@ -76,21 +76,38 @@ export class UrlGuard {
     private readonly allowPrivate: boolean,
   ) {}
 
-  async check(url: URL): Promise<CheckedTarget> {
+  /**
+   * The checks that need no DNS (scheme, credentials, localhost, an address written in the URL): throws
+   * what check() would, and returns the host and whether it is an address already.
+   */
+  precheck(url: URL): { host: string; isAddress: boolean } {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused(url, 'is not http or https');
     if (url.username || url.password) throw refused(url, 'carries a user name or password');
     const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
     if (!this.allowPrivate && (host === 'localhost' || host.endsWith('.localhost'))) throw refused(url, 'names this machine (localhost)');
-    const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await this.lookup(url, host);
+    if (!isIP(host)) return { host, isAddress: false };
+    this.allowed(url, [host]);
+    return { host, isAddress: true };
+  }
+
+  async check(url: URL): Promise<CheckedTarget> {
+    const { host, isAddress } = this.precheck(url);
+    const addresses = isAddress ? [{ address: host, family: isIP(host) }] : await this.lookup(url, host);
     if (addresses.length === 0) throw refused(url, 'does not resolve to any address');
-    if (!this.allowPrivate) {
-      for (const { address } of addresses) {
-        const problem = addressProblem(address);
-        if (problem) throw refused(url, `resolves to ${address}, ${problem}`);
-      }
-    }
+    this.allowed(
+      url,
+      addresses.map(({ address }) => address),
+    );
     const first = addresses[0];
     return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
+  }
+
+  private allowed(url: URL, addresses: string[]): void {
+    if (this.allowPrivate) return;
+    for (const address of addresses) {
+      const problem = addressProblem(address);
+      if (problem) throw refused(url, `resolves to ${address}, ${problem}`);
+    }
   }
 
   private async lookup(url: URL, host: string): Promise<{ address: string; family: number }[]> {
