@@ -76,31 +76,43 @@ export class McpTools {
       const session = typeof named === 'string' ? named : DEFAULT_SESSION;
       const refused = refusal(grant, null, entry.serverWide ? EVERY_SESSION : session);
       if (refused) return toolError(refused);
-      const call: RunningCall = {
-        grant,
-        scope: entry.scope,
-        session: entry.serverWide ? EVERY_SESSION : session,
-        revoked: new AbortController(),
-      };
-      this.running.add(call);
-      try {
-        const context = {
-          signal: AbortSignal.any([signal, call.revoked.signal]),
-          session: entry.serverWide ? DEFAULT_SESSION : this.sessionOf(named),
-        };
-        const result = await entry.run(rest, context);
-        return call.revoked.signal.aborted ? toolError(call.revoked.signal.reason) : toolSuccess(result);
-      } finally {
-        this.running.delete(call);
-      }
+      return await this.run(entry, rest, { grant, signal, session, named });
     } catch (error) {
       return toolError(error);
     }
   }
 
   /**
-   * Ends the running calls (a wait for messages lasts up to a minute) whose key a keys reload removed or
-   * took this call's scope or session from: they answer `forbidden`, whatever session they came through.
+   * A read-only call (a wait lasts up to a minute) is watched: a keys reload that takes its rights away
+   * ends it with `forbidden`. A call that changes something (a send) runs to its end and tells what it
+   * did: answering `forbidden` after a message went out would have it sent again.
+   */
+  private async run(
+    entry: ToolEntry,
+    args: Record<string, unknown>,
+    { grant, signal, session, named }: { grant: Grant; signal: AbortSignal; session: string; named: unknown },
+  ): Promise<CallToolResult> {
+    const call: RunningCall | null =
+      entry.tool.annotations?.readOnlyHint === true
+        ? { grant, scope: entry.scope, session: entry.serverWide ? EVERY_SESSION : session, revoked: new AbortController() }
+        : null;
+    if (call) this.running.add(call);
+    try {
+      const result = await entry.run(args, {
+        signal: call ? AbortSignal.any([signal, call.revoked.signal]) : signal,
+        session: entry.serverWide ? DEFAULT_SESSION : this.sessionOf(named),
+      });
+      return call?.revoked.signal.aborted ? toolError(call.revoked.signal.reason) : toolSuccess(result);
+    } catch (error) {
+      return toolError(call?.revoked.signal.aborted ? call.revoked.signal.reason : error);
+    } finally {
+      if (call) this.running.delete(call);
+    }
+  }
+
+  /**
+   * Ends the running read-only calls whose key a keys reload removed or took this call's scope or
+   * session from: they answer `forbidden`, whatever session they came through.
    */
   @OnEvent(SecurityTopic.keysReloaded)
   revokeCalls({ keys }: KeysReloaded): void {

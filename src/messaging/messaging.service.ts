@@ -97,19 +97,17 @@ export class MessagingService {
   ): Promise<SendAnswer | null> {
     const session = this.whatsapp.session(name);
     await session.ensureReady();
-    const slot = await takeSlot();
+    await takeSlot();
     // A lookup has sent nothing, so it may be repeated after a crash; a send never is.
     const chatId = await session.use((client) => client.getNumberId(phoneDigits), true).catch(whatsappFailure('look the number up'));
     if (!chatId) {
       throw new AppError('not_on_whatsapp', `${phoneDigits} is not on WhatsApp; nothing was sent.`);
     }
-    // A refusal here keeps the slot: the lookup was traffic to WhatsApp, which the limits pace (else a
+    // A refusal here keeps its slot: the lookup was traffic to WhatsApp, which the limits pace (else a
     // URL that fails to fetch would look numbers up for free).
     const deliver = await prepare();
-    if (!sending()) {
-      await slot.giveBack();
-      return null;
-    }
+    // A send cancelled now keeps its slot too: its number was looked up.
+    if (!sending()) return null;
     // Recorded before the client is called: the library may report the message before it answers.
     const ticket = this.sentMessages.begin(chatId, body);
     const sent = await session
