@@ -160,21 +160,8 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     if (this.world.failSends) throw new Error('Evaluation failed: send failed');
     this.gone('sendText');
     this.world.sent.push({ chatId, text });
-    const id = `true_${chatId}_SENT${this.world.sent.length}`;
     // As the library can, the message is reported before sendMessage answers.
-    this.emit('message_create', {
-      id,
-      from: FAKE_ACCOUNT.wid,
-      to: chatId,
-      author: null,
-      from_me: true,
-      type: 'chat',
-      body: text,
-      timestamp: 1_700_000_500,
-      has_media: false,
-      chat_id: chatId,
-    });
-    return { id, timestamp: 1_700_000_500 };
+    return this.reportSent(`true_${chatId}_SENT${this.world.sent.length}`, chatId, 'chat', text, false);
   }
 
   /** Records what a phone would receive (the bytes' hash, not the bytes) and reports it as the library does. */
@@ -183,8 +170,13 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     this.gone('sendMedia');
     const sha256 = createHash('sha256').update(media.data).digest('hex');
     this.world.sentMedia.push({ chatId, mimetype: media.mimetype, filename: media.filename, size: media.data.length, sha256, ...options });
-    const id = `true_${chatId}_MEDIA${this.world.sentMedia.length}`;
     const type = options.asVoice ? 'ptt' : options.asDocument ? 'document' : (media.mimetype.split('/')[0] ?? 'document');
+    return this.reportSent(`true_${chatId}_MEDIA${this.world.sentMedia.length}`, chatId, type, options.caption ?? '', true);
+  }
+
+  /** Reports a message this account sent (`message_create`), as the library does, and answers as the send would. */
+  private reportSent(id: string, chatId: string, type: string, body: string, hasMedia: boolean): SentMessage {
+    const timestamp = 1_700_000_500;
     this.emit('message_create', {
       id,
       from: FAKE_ACCOUNT.wid,
@@ -192,12 +184,12 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
       author: null,
       from_me: true,
       type,
-      body: options.caption ?? '',
-      timestamp: 1_700_000_500,
-      has_media: true,
+      body,
+      timestamp,
+      has_media: hasMedia,
       chat_id: chatId,
     });
-    return { id, timestamp: 1_700_000_500 };
+    return { id, timestamp };
   }
 
   async getChats(limit: number): Promise<ChatSummary[]> {
