@@ -86,25 +86,23 @@ export class UrlGuard {
     const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
     if (!this.allowPrivate && (host === 'localhost' || host.endsWith('.localhost'))) throw refused(url, 'names this machine (localhost)');
     if (!isIP(host)) return { host, isAddress: false };
-    this.allowed(url, [host]);
+    this.allowed(url, [{ address: host }]);
     return { host, isAddress: true };
   }
 
   async check(url: URL): Promise<CheckedTarget> {
     const { host, isAddress } = this.precheck(url);
+    // An address written in the URL was checked by precheck(); resolved ones are checked here.
     const addresses = isAddress ? [{ address: host, family: isIP(host) }] : await this.lookup(url, host);
     if (addresses.length === 0) throw refused(url, 'does not resolve to any address');
-    this.allowed(
-      url,
-      addresses.map(({ address }) => address),
-    );
+    if (!isAddress) this.allowed(url, addresses);
     const first = addresses[0];
     return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
   }
 
-  private allowed(url: URL, addresses: string[]): void {
+  private allowed(url: URL, addresses: readonly { address: string }[]): void {
     if (this.allowPrivate) return;
-    for (const address of addresses) {
+    for (const { address } of addresses) {
       const problem = addressProblem(address);
       if (problem) throw refused(url, `resolves to ${address}, ${problem}`);
     }
