@@ -1,41 +1,17 @@
 import Database from 'better-sqlite3';
 import { AppError } from '../common/app-error.js';
-import type { ChatMessage } from '../whatsapp/whatsapp-client.port.js';
-import type { SearchFilters } from './message-store.repository.js';
 import { QUERY_NO_WORDS_RULE } from './search-query.js';
 import { BEFORE_RULE, SqliteMessageStoreRepository } from './sqlite-message-store.repository.js';
-import { MIGRATIONS, migrate } from '../database/migrations.js';
+import { migrate } from '../database/migrations.js';
+import { bodies, CHAT, inDefault, message } from '../../test/stored-messages.js';
 
-const CHAT = '5511999990000@c.us';
 const OTHER = '4915112345678@c.us';
-let sequence = 0;
-
-function message(body: string, fields: Partial<ChatMessage> = {}): ChatMessage {
-  sequence += 1;
-  return {
-    id: `false_${CHAT}_M${sequence}`,
-    chat_id: CHAT,
-    from: CHAT,
-    to: 'me@c.us',
-    author: null,
-    from_me: false,
-    type: 'chat',
-    body,
-    timestamp: 1_767_225_600 + sequence,
-    has_media: false,
-    ...fields,
-  };
-}
 
 function openStore(): { db: Database.Database; store: SqliteMessageStoreRepository } {
   const db = new Database(':memory:');
   migrate(db);
   return { db, store: new SqliteMessageStoreRepository(db) };
 }
-
-const inDefault: SearchFilters = { session: 'default' };
-const bodies = (store: SqliteMessageStoreRepository, query: string, filters = inDefault): string[] =>
-  store.search(query, filters, { limit: 100 }).results.map((hit) => hit.message.body);
 
 describe('SqliteMessageStoreRepository', () => {
   let db: Database.Database;
@@ -264,38 +240,5 @@ describe('SqliteMessageStoreRepository', () => {
     expect(Object.keys(store.get('default', text.id)!)).not.toContain('media');
     store.upsertMessage('default', { ...photo, media: { ...media, size: 99 } });
     expect(store.get('default', photo.id)?.media).toEqual({ ...media, size: 99 });
-  });
-});
-
-describe('the full-text index rebuilt by migration 10', () => {
-  it('keeps what an older version indexed findable, prefixes included, and the index exact', () => {
-    const db = new Database(':memory:');
-    try {
-      migrate(
-        db,
-        MIGRATIONS.filter(({ version }) => version < 10),
-      );
-      // Stored the old way: through the insert trigger that migration 10 drops.
-      const insert =
-        db.prepare(`INSERT INTO store_messages (session, id, chat_id, from_id, to_id, from_me, type, body, timestamp, has_media, ack)
-        VALUES ('default', ?, '${CHAT}', '${CHAT}', 'me@c.us', 0, 'chat', ?, 1767225600, 0, 1)`);
-      insert.run('old-1', 'Überweisung erhalten, danke');
-      insert.run('old-2', 'coffee tomorrow?');
-      migrate(db);
-      const store = new SqliteMessageStoreRepository(db);
-      store.upsertMessage('default', message('a new coffee order'));
-      expect(bodies(store, 'uberweisung')).toEqual(['Überweisung erhalten, danke']);
-      expect(bodies(store, 'co*').sort()).toEqual(['a new coffee order', 'coffee tomorrow?']);
-      expect(bodies(store, 'ub*')).toEqual(['Überweisung erhalten, danke']);
-      expect(bodies(store, 'c*').sort()).toEqual(['a new coffee order', 'coffee tomorrow?']);
-      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'store_messages_fts_insert'").get()).toBeUndefined();
-      // Searches of one to three letters and a star read one prefix list instead of merging every word's.
-      expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'store_messages_fts'").pluck().get()).toContain("prefix = '1 2 3'");
-      expect(() =>
-        db.prepare("INSERT INTO store_messages_fts (store_messages_fts, rank) VALUES ('integrity-check', 1)").run(),
-      ).not.toThrow();
-    } finally {
-      db.close();
-    }
   });
 });
